@@ -1,0 +1,242 @@
+//! `cargo xtask build`: an out-of-tree (`O=`) kernel build of `build/tree`
+//! with clang/LLVM 19, from allnoconfig plus Kconfig fragments from
+//! `tests/configs/`. Each set of fragments gets its own output directory,
+//! so builds stay incremental.
+
+use crate::args::Args;
+use crate::setup::LLVM_BIN;
+use crate::tree;
+use crate::util::{self, note, step, Ctx};
+use anyhow::{bail, Context, Result};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Arch {
+    Arm64,
+    X86_64,
+}
+
+impl Arch {
+    pub const ALL: [Arch; 2] = [Arch::Arm64, Arch::X86_64];
+
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "arm64" | "aarch64" => Ok(Arch::Arm64),
+            "x86_64" | "x86-64" | "amd64" => Ok(Arch::X86_64),
+            _ => bail!("unknown architecture `{s}` (arm64 or x86_64)"),
+        }
+    }
+
+    /// The kernel's name, which is also the fragment's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Arch::Arm64 => "arm64",
+            Arch::X86_64 => "x86_64",
+        }
+    }
+
+    /// Debian's name for it.
+    pub fn debian(self) -> &'static str {
+        match self {
+            Arch::Arm64 => "arm64",
+            Arch::X86_64 => "amd64",
+        }
+    }
+
+    /// The GNU triple: clang's target for guest programs, and the
+    /// `CROSS_COMPILE` prefix from which 5.10 derives clang's target.
+    pub fn triple(self) -> &'static str {
+        match self {
+            Arch::Arm64 => "aarch64-linux-gnu",
+            Arch::X86_64 => "x86_64-linux-gnu",
+        }
+    }
+
+    fn make_vars(self) -> Vec<String> {
+        let mut v = vec![format!("ARCH={}", self.name())];
+        if self == Arch::Arm64 {
+            v.push(format!("CROSS_COMPILE={}-", self.triple()));
+        }
+        v
+    }
+
+    pub fn image_target(self) -> &'static str {
+        match self {
+            Arch::Arm64 => "Image",
+            Arch::X86_64 => "bzImage",
+        }
+    }
+
+    pub fn image_path(self) -> &'static str {
+        match self {
+            Arch::Arm64 => "arch/arm64/boot/Image",
+            Arch::X86_64 => "arch/x86/boot/bzImage",
+        }
+    }
+}
+
+/// A built kernel.
+pub struct Kernel {
+    pub arch: Arch,
+    /// `arm64`, `arm64+gpio+pl061-c`, ...
+    pub name: String,
+    pub image: PathBuf,
+}
+
+pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
+    let arch = Arch::parse(&args.value("arch")?.context("--arch is required")?)?;
+    let configs = args.values("config")?;
+    args.finish()?;
+    let repo = tree::checkout(ctx, false)?;
+    let kernel = build(ctx, &repo.dir, arch, &configs)?;
+    step(format!("kernel image: {}", kernel.image.display()));
+    Ok(())
+}
+
+/// The fragment file for a name or a path.
+fn fragment_path(ctx: &Ctx, name: &str) -> Result<PathBuf> {
+    let path = if name.contains('/') {
+        PathBuf::from(name)
+    } else {
+        ctx.root.join("tests/configs").join(format!("{name}.config"))
+    };
+    if !path.is_file() {
+        bail!("no Kconfig fragment {} (for `{name}`)", path.display());
+    }
+    Ok(path)
+}
+
+/// The name of a build: the architecture and the extra fragments.
+pub fn build_name(arch: Arch, configs: &[String]) -> String {
+    let mut name = arch.name().to_string();
+    for c in configs {
+        let stem = Path::new(c).file_stem().unwrap_or_default().to_string_lossy();
+        name.push('+');
+        name.push_str(&stem);
+    }
+    name
+}
+
+/// The make command for a kernel tree and output directory.
+pub fn make(tree: &Path, out: &Path, arch: Arch) -> Command {
+    let mut cmd = Command::new("make");
+    let path = format!("{LLVM_BIN}:{}", std::env::var("PATH").unwrap_or_default());
+    cmd.arg("-C")
+        .arg(tree)
+        .arg(format!("O={}", out.display()))
+        .args(arch.make_vars())
+        .args(["LLVM=1", "LLVM_IAS=1", "LOCALVERSION="])
+        .env("PATH", path);
+    cmd
+}
+
+/// Builds the kernel for `arch` with the `base` and architecture fragments
+/// plus `configs`.
+pub fn build(ctx: &Ctx, tree: &Path, arch: Arch, configs: &[String]) -> Result<Kernel> {
+    let name = build_name(arch, configs);
+    let out = ctx.build.join("out").join(&name);
+    fs::create_dir_all(&out)?;
+    let mut fragment = String::new();
+    for c in ["base", arch.name()].iter().map(|s| s.to_string()).chain(configs.iter().cloned()) {
+        let path = fragment_path(ctx, &c)?;
+        fragment += &format!("# {}\n", path.display());
+        fragment += &fs::read_to_string(&path)?;
+        fragment.push('\n');
+    }
+    let fragment_file = out.join("xtask-fragment.config");
+    util::write_if_changed(&fragment_file, fragment.as_bytes())?;
+
+    let logs = ctx.logs()?;
+    let start = Instant::now();
+    step(format!("building the {name} kernel (log: build/logs/build-{name}.log)"));
+    util::run_logged(
+        make(tree, &out, arch)
+            .arg(format!("KCONFIG_ALLCONFIG={}", fragment_file.display()))
+            .arg("allnoconfig"),
+        &logs.join(format!("config-{name}.log")),
+        &format!("{name} allnoconfig"),
+    )?;
+    let config = fs::read_to_string(out.join(".config"))?;
+    check_config(&fragment, &config)?;
+    let mut targets = vec![arch.image_target().to_string()];
+    if parse_config(&config).get("CONFIG_MODULES").map(String::as_str) == Some("y") {
+        targets.push("modules".into());
+    }
+    let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    util::run_logged(
+        make(tree, &out, arch).arg(format!("-j{jobs}")).args(&targets),
+        &logs.join(format!("build-{name}.log")),
+        &format!("{name} build"),
+    )?;
+    note(format!("{name} built in {}", util::fmt_duration(start.elapsed())));
+    Ok(Kernel {
+        arch,
+        image: out.join(arch.image_path()),
+        name,
+    })
+}
+
+/// `CONFIG_FOO` to its value, `n` for `# CONFIG_FOO is not set`.
+pub fn parse_config(text: &str) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    for line in text.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("# ") {
+            if let Some(sym) = rest.strip_suffix(" is not set") {
+                map.insert(sym.to_string(), "n".to_string());
+            }
+        } else if let Some((k, v)) = line.split_once('=') {
+            if k.starts_with("CONFIG_") {
+                map.insert(k.to_string(), v.to_string());
+            }
+        }
+    }
+    map
+}
+
+/// Every option a fragment asks for must be in the final configuration:
+/// a misspelt or unreachable option is an error, not a silent no-op.
+pub fn check_config(fragment: &str, config: &str) -> Result<()> {
+    let want = parse_config(fragment);
+    let have = parse_config(config);
+    let mut wrong = Vec::new();
+    for (k, v) in &want {
+        let got = have.get(k).map(String::as_str).unwrap_or("n");
+        if got != v {
+            wrong.push(format!("{k}={v} (got {got})"));
+        }
+    }
+    if !wrong.is_empty() {
+        bail!(
+            "these options did not take effect (misspelt, or a dependency is missing):\n  {}",
+            wrong.join("\n  ")
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_builds() {
+        assert_eq!(build_name(Arch::Arm64, &["gpio".into(), "pl061-c".into()]), "arm64+gpio+pl061-c");
+        assert_eq!(build_name(Arch::X86_64, &[]), "x86_64");
+    }
+
+    #[test]
+    fn checks_that_fragments_took_effect() {
+        let fragment = "CONFIG_GPIOLIB=y\n# CONFIG_DEBUG_INFO is not set\nCONFIG_LOG_BUF_SHIFT=14\n";
+        let good = "CONFIG_GPIOLIB=y\nCONFIG_LOG_BUF_SHIFT=14\n";
+        check_config(fragment, good).unwrap();
+        let bad = "# CONFIG_GPIOLIB is not set\nCONFIG_DEBUG_INFO=y\nCONFIG_LOG_BUF_SHIFT=17\n";
+        let err = check_config(fragment, bad).unwrap_err().to_string();
+        assert!(err.contains("CONFIG_GPIOLIB=y (got n)"), "{err}");
+        assert!(err.contains("CONFIG_DEBUG_INFO=n (got y)"), "{err}");
+        assert!(err.contains("CONFIG_LOG_BUF_SHIFT=14 (got 17)"), "{err}");
+    }
+}

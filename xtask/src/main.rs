@@ -1,0 +1,80 @@
+//! `cargo xtask`: the tool that turns this repository into a patch series
+//! against Linux 5.10, builds kernels from it and tests them in QEMU.
+//!
+//! Every command lives in its own module; `util` holds what they share.
+
+mod args;
+mod base;
+mod boot;
+mod build;
+mod console;
+mod cpio;
+mod initramfs;
+mod manifest;
+mod run;
+mod scenario;
+mod series;
+mod setup;
+mod test;
+mod tree;
+mod util;
+
+use anyhow::Result;
+use args::Args;
+use util::Ctx;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  setup                      install what the project needs (Debian packages,
+                             pristine base, static busybox); run by the others
+  series [--out DIR]         export the series with git format-patch, prove that
+                             it git-am's back to the same tree, run checkpatch
+  tree [--force]             materialise the patched tree in build/tree
+  sync                       bring commits made in build/tree back into linux/,
+                             diffs/ and series.toml
+  build --arch A [--config FRAGMENT]...
+                             build a kernel (A: arm64 or x86_64) from allnoconfig
+                             plus tests/configs fragments (names or paths)
+  boot --scenario NAME [--verbose]
+                             boot a scenario of tests/scenarios.toml in QEMU
+  run                        build the arm64 kernel, boot it and show the PL061
+                             GPIO driver at work
+  test                       everything; the last line is `N passed, N failed`
+
+environment:
+  LINUX_BASE=PATH            a 5.10.y tarball or git tree to use as the base
+                             instead of the pristine 5.10.223 download
+  XTASK_CACHE=DIR            where downloads and the base repository are cached
+                             (default: $XDG_CACHE_HOME/linux-rust-5.10)
+";
+
+fn main() {
+    let mut args = Args::from_env();
+    let command = args.command();
+    let result = match command.as_deref() {
+        Some("setup") => Ctx::new().and_then(|ctx| setup::command(&ctx, &mut args)),
+        Some("series") => Ctx::new().and_then(|ctx| series::command(&ctx, &mut args)),
+        Some("tree") => Ctx::new().and_then(|ctx| tree::command(&ctx, &mut args)),
+        Some("sync") => Ctx::new().and_then(|ctx| tree::sync_command(&ctx, &mut args)),
+        Some("build") => Ctx::new().and_then(|ctx| build::command(&ctx, &mut args)),
+        Some("boot") => Ctx::new().and_then(|ctx| boot::command(&ctx, &mut args)),
+        Some("run") => Ctx::new().and_then(|ctx| run::command(&ctx, &mut args)),
+        Some("test") => Ctx::new().and_then(|ctx| test::command(&ctx, &mut args)),
+        Some("help") | None => {
+            print!("{USAGE}");
+            return;
+        }
+        Some(other) => Err(anyhow::anyhow!(
+            "unknown command `{other}` (see `cargo xtask help`)"
+        )),
+    };
+    if let Err(err) = result {
+        eprintln!("xtask: error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+/// Result type of every command.
+pub type CmdResult = Result<()>;

@@ -1,0 +1,28 @@
+//! `cargo xtask run`: the main demonstration. Builds the arm64 kernel,
+//! boots it on QEMU's `virt` board and shows the PL061 GPIO controller at
+//! work: its lines, and the power button going through it.
+
+use crate::args::Args;
+use crate::scenario;
+use crate::util::{step, Ctx};
+use crate::{boot, build, tree};
+use anyhow::{bail, Result};
+
+pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
+    args.finish()?;
+    let all = scenario::load(&ctx.root)?;
+    let demo = scenario::find(&all, "demo", None)?;
+    let repo = tree::checkout(ctx, false)?;
+    let kernel = build::build(ctx, &repo.dir, demo.arch, &demo.configs)?;
+    step(format!("booting {} on QEMU (console log: build/logs/boot-{}.log)", kernel.name, demo.id()));
+    let outcomes = boot::boot(ctx, &kernel, &demo, boot::Show::Guest)?;
+    let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed).collect();
+    for o in &failed {
+        println!("FAIL {}: {}", o.name, o.detail);
+    }
+    if !failed.is_empty() {
+        bail!("the demonstration did not go as expected");
+    }
+    step(format!("done: {} checks passed", outcomes.len()));
+    Ok(())
+}

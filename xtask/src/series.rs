@@ -1,0 +1,268 @@
+//! `cargo xtask series`: turns the manifest into one commit per patch on top
+//! of the base, exports them with `git format-patch`, proves that `git am`
+//! of the export gives back exactly the same trees and messages, and runs
+//! checkpatch on every patch.
+//!
+//! Commits are made without a work tree, straight from `linux/`, `diffs/`
+//! and the base's objects through a private index, so they are cheap to
+//! make and the same inputs always give the same commit ids.
+
+use crate::args::Args;
+use crate::manifest::{Manifest, OVERLAY};
+use crate::tree;
+use crate::util::{self, git, note, step, Ctx, Outcome};
+use anyhow::{bail, Context, Result};
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+/// The commits made for a manifest, in order.
+pub struct Applied {
+    pub base: String,
+    pub commits: Vec<String>,
+}
+
+impl Applied {
+    pub fn head(&self) -> &str {
+        self.commits.last().unwrap_or(&self.base)
+    }
+}
+
+/// Makes the series' commits in the repository at `repo` (which must hold
+/// the base's objects) and returns them. The work tree is not touched.
+pub fn apply(root: &Path, repo: &Path, base: &str, manifest: &Manifest) -> Result<Applied> {
+    let git_dir = PathBuf::from(util::output(git(repo).args(["rev-parse", "--absolute-git-dir"]))?);
+    let index = git_dir.join("xtask-series.index");
+    let _ = fs::remove_file(&index);
+    let with_index = |args: &[&str]| {
+        let mut c = git(repo);
+        c.env("GIT_INDEX_FILE", &index).args(args);
+        c
+    };
+    util::run(&mut with_index(&["read-tree", base]))?;
+    let mut parent = base.to_string();
+    let mut commits = Vec::new();
+    for (i, patch) in manifest.patches.iter().enumerate() {
+        let what = format!("patch {} `{}`", i + 1, patch.name);
+        if !patch.files.is_empty() {
+            // Files the series adds must not exist upstream.
+            let existing = util::output(
+                git(repo).args(["ls-tree", "-r", "--name-only", base, "--"]).args(&patch.files),
+            )?;
+            if let Some(f) = existing.lines().next() {
+                bail!(
+                    "{what}: linux/{f} exists upstream; a change to it belongs in diffs/{}.diff",
+                    patch.name
+                );
+            }
+            let paths: Vec<PathBuf> = patch.files.iter().map(|f| root.join(OVERLAY).join(f)).collect();
+            let list: String = paths.iter().map(|p| format!("{}\n", p.display())).collect();
+            let ids = util::output_with_input(git(repo).args(["hash-object", "-w", "--stdin-paths"]), list.as_bytes())?;
+            let mut info = String::new();
+            for ((file, path), id) in patch.files.iter().zip(&paths).zip(ids.lines()) {
+                let exec = fs::metadata(path)?.permissions().mode() & 0o111 != 0;
+                info += &format!("{} {id}\t{file}\n", if exec { "100755" } else { "100644" });
+            }
+            util::output_with_input(&mut with_index(&["update-index", "--add", "--index-info"]), info.as_bytes())?;
+        }
+        let diff = Manifest::diff_path(root, patch);
+        if diff.exists() {
+            util::run(with_index(&["apply", "--cached", "--whitespace=nowarn"]).arg(&diff))
+                .with_context(|| format!("{what}: {} does not apply", diff.display()))?;
+        }
+        let tree = util::output(&mut with_index(&["write-tree"]))?;
+        let (name, mail) = person(patch.author(&manifest.series));
+        let date = &manifest.series.date;
+        let commit = util::output_with_input(
+            git(repo)
+                .args(["commit-tree", &tree, "-p", &parent, "-F", "-"])
+                .env("GIT_AUTHOR_NAME", name)
+                .env("GIT_AUTHOR_EMAIL", mail)
+                .env("GIT_AUTHOR_DATE", date)
+                .env("GIT_COMMITTER_NAME", name)
+                .env("GIT_COMMITTER_EMAIL", mail)
+                .env("GIT_COMMITTER_DATE", date),
+            patch.commit_message(&manifest.series).as_bytes(),
+        )?;
+        commits.push(commit.clone());
+        parent = commit;
+    }
+    let _ = fs::remove_file(&index);
+    Ok(Applied { base: base.to_string(), commits })
+}
+
+/// Splits `Name <mail>`.
+pub fn person(who: &str) -> (&str, &str) {
+    match who.split_once(" <") {
+        Some((name, mail)) => (name.trim(), mail.trim_end_matches('>')),
+        None => (who, ""),
+    }
+}
+
+pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
+    let out = args.value("out")?.map(PathBuf::from);
+    args.finish()?;
+    let outcomes = check(ctx, out.as_deref())?;
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed).collect();
+    if !failed.is_empty() {
+        for f in &failed {
+            println!("FAIL {}: {}", f.name, f.detail);
+        }
+        bail!("{} of {} series checks failed", failed.len(), outcomes.len());
+    }
+    step(format!("series OK: {} checks passed", outcomes.len()));
+    Ok(())
+}
+
+/// Exports the series to `out` (default `build/series`) and checks it. An
+/// error means the checks could not run; each failed check is an outcome.
+pub fn check(ctx: &Ctx, out: Option<&Path>) -> Result<Vec<Outcome>> {
+    crate::setup::packages()?;
+    let manifest = Manifest::load(&ctx.root)?;
+    let mut outcomes = vec![Outcome::from_result("series.manifest", manifest.validate(&ctx.root))];
+    if !outcomes[0].passed {
+        return Ok(outcomes);
+    }
+    let repo = tree::repo(ctx)?;
+    step(format!("applying {} patches to the base", manifest.patches.len()));
+    let applied = apply(&ctx.root, &repo.dir, &repo.base, &manifest)?;
+    let out = out.map(Path::to_path_buf).unwrap_or_else(|| ctx.build.join("series"));
+    let patches = export(&repo.dir, &applied, &manifest, &out)?;
+    note(format!("wrote {} patches and a cover letter to {}", patches.len(), out.display()));
+
+    let am = tree::am_checkout(ctx, &repo)?;
+    outcomes.push(Outcome::from_result("series.git-am-round-trip", round_trip(&am, &applied, &patches)));
+    for (i, patch) in patches.iter().enumerate() {
+        let name = format!("series.checkpatch.{:04}-{}", i + 1, manifest.patches[i].name);
+        outcomes.push(Outcome::from_result(&name, checkpatch(&am, patch)));
+    }
+    Ok(outcomes)
+}
+
+/// Writes the series with a cover letter to `out`; returns the patch files
+/// (without the cover letter), in order.
+pub fn export(repo: &Path, applied: &Applied, manifest: &Manifest, out: &Path) -> Result<Vec<PathBuf>> {
+    fs::create_dir_all(out)?;
+    for entry in fs::read_dir(out)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "patch") {
+            fs::remove_file(path)?;
+        }
+    }
+    let (name, mail) = person(&manifest.series.author);
+    let range = format!("{}..{}", applied.base, applied.head());
+    util::run(
+        git(repo)
+            .args(["-c", "format.signOff=false", "-c", "format.coverLetter=false"])
+            .args(["format-patch", "-q", "--cover-letter", "--no-signature", "--zero-commit"])
+            .arg(format!("--base={}", applied.base))
+            .arg("-o")
+            .arg(out)
+            .arg(&range)
+            .env("GIT_COMMITTER_NAME", name)
+            .env("GIT_COMMITTER_EMAIL", mail)
+            .env("GIT_COMMITTER_DATE", &manifest.series.date),
+    )?;
+    let mut files: Vec<PathBuf> = fs::read_dir(out)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "patch"))
+        .collect();
+    files.sort();
+    let cover = files.remove(0);
+    let text = fs::read_to_string(&cover)?;
+    if !text.contains("*** SUBJECT HERE ***") || !text.contains("*** BLURB HERE ***") {
+        bail!("{} does not look like a cover letter", cover.display());
+    }
+    let text = text
+        .replace("*** SUBJECT HERE ***", &manifest.series.subject)
+        .replace("*** BLURB HERE ***", manifest.series.message.trim());
+    fs::write(&cover, text)?;
+    if files.len() != applied.commits.len() {
+        bail!("format-patch wrote {} patches for {} commits", files.len(), applied.commits.len());
+    }
+    Ok(files)
+}
+
+/// `git am` of the exported patches onto a fresh base must give the same
+/// tree after every patch, and the same commit messages.
+fn round_trip(am: &Path, applied: &Applied, patches: &[PathBuf]) -> Result<()> {
+    let _ = util::run(git(am).args(["am", "--abort"]));
+    util::run(git(am).args(["reset", "-q", "--hard", &applied.base]))?;
+    util::run(git(am).args(["clean", "-q", "-fdx"]))?;
+    util::run(
+        git(am)
+            .args(["am", "-q", "--no-3way"])
+            .args(patches)
+            .env("GIT_COMMITTER_NAME", "xtask")
+            .env("GIT_COMMITTER_EMAIL", "xtask@localhost"),
+    )
+    .context("git am of the exported series failed")?;
+    let range = format!("{}..HEAD", applied.base);
+    let got = util::output(git(am).args(["rev-list", "--reverse", &range]))?;
+    let got: Vec<&str> = got.lines().collect();
+    if got.len() != applied.commits.len() {
+        bail!("git am made {} commits, the series has {}", got.len(), applied.commits.len());
+    }
+    for (i, (a, b)) in got.iter().zip(&applied.commits).enumerate() {
+        let tree = |c: &str| util::output(git(am).args(["rev-parse", &format!("{c}^{{tree}}")]));
+        if tree(a)? != tree(b)? {
+            let diff = util::output(git(am).args(["diff", "--stat", b, a]))?;
+            bail!("after patch {} the tree differs from base + overlay + diffs:\n{diff}", i + 1);
+        }
+        let msg = |c: &str| util::output(git(am).args(["log", "-1", "--format=%an <%ae>%n%B", c]));
+        if msg(a)? != msg(b)? {
+            bail!("patch {}'s author or message changed through format-patch and am", i + 1);
+        }
+    }
+    Ok(())
+}
+
+/// Runs the tree's `scripts/checkpatch.pl` on one patch; errors fail it.
+fn checkpatch(tree: &Path, patch: &Path) -> Result<()> {
+    let out = std::process::Command::new("perl")
+        .current_dir(tree)
+        .args(["scripts/checkpatch.pl", "--no-color", "--show-types"])
+        .arg(patch)
+        .output()
+        .context("cannot run checkpatch.pl")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (errors, warnings) = checkpatch_totals(&text)
+        .with_context(|| format!("checkpatch printed no totals:\n{}{}", text, String::from_utf8_lossy(&out.stderr)))?;
+    if errors > 0 {
+        bail!("{errors} errors, {warnings} warnings:\n{text}");
+    }
+    if warnings > 0 {
+        note(format!(
+            "checkpatch: {} has {warnings} warnings:\n{}",
+            patch.file_name().unwrap_or_default().to_string_lossy(),
+            text.lines().filter(|l| l.starts_with("WARNING") || l.starts_with("CHECK")).collect::<Vec<_>>().join("\n")
+        ));
+    }
+    Ok(())
+}
+
+/// Errors and warnings from checkpatch's `total:` line.
+pub fn checkpatch_totals(text: &str) -> Option<(u32, u32)> {
+    let line = text.lines().find(|l| l.starts_with("total: "))?;
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let errors = words.get(1)?.parse().ok()?;
+    let warnings = words.get(3)?.parse().ok()?;
+    Some((errors, warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_checkpatch_totals() {
+        let out = "WARNING: x\n\ntotal: 2 errors, 1 warnings, 40 lines checked\n";
+        assert_eq!(checkpatch_totals(out), Some((2, 1)));
+        assert_eq!(checkpatch_totals("nothing"), None);
+    }
+
+    #[test]
+    fn splits_people() {
+        assert_eq!(person("Jane Hacker <jane@example.org>"), ("Jane Hacker", "jane@example.org"));
+    }
+}

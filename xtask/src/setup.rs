@@ -1,0 +1,235 @@
+//! `cargo xtask setup`: installs what the project needs from Debian's
+//! packages and fetches what it downloads (the pristine base, a static
+//! busybox for each guest). Every other command calls into it, so a fresh
+//! machine needs nothing but `cargo xtask test`.
+
+use crate::args::Args;
+use crate::util::{self, note, step, Ctx};
+use anyhow::{bail, Context, Result};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Packages from Debian 12 ("bookworm") itself.
+const PACKAGES: &[&str] = &[
+    // The C toolchain the kernel is built with.
+    "clang-19",
+    "lld-19",
+    "llvm-19",
+    "libclang-19-dev",
+    // The Rust toolchain with its library source, and its tools.
+    "rustc-web",
+    "rust-web-src",
+    "rustfmt-web",
+    "rust-web-clippy",
+    "bindgen",
+    // What a kernel build needs besides the compiler.
+    "make",
+    "bc",
+    "flex",
+    "bison",
+    "libelf-dev",
+    "libssl-dev",
+    "cpio",
+    "kmod",
+    "perl",
+    "git",
+    "xz-utils",
+    // Static test programs for the guests.
+    "libc6-dev",
+    "libc6-dev-arm64-cross",
+    "libgcc-12-dev-arm64-cross",
+];
+
+/// Packages taken from bookworm-backports: bookworm's own QEMU 7.2 cannot be
+/// installed beside the machine's newer qemu-utils.
+const BACKPORTS: &[&str] = &["qemu-system-arm", "qemu-system-x86"];
+const BACKPORTS_SOURCE: &str = "deb http://deb.debian.org/debian bookworm-backports main";
+
+/// Where the LLVM 19 tools live; 5.10 does not understand `LLVM=-19`.
+pub const LLVM_BIN: &str = "/usr/lib/llvm-19/bin";
+
+pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
+    args.finish()?;
+    packages()?;
+    crate::base::ensure(ctx)?;
+    for arch in crate::build::Arch::ALL {
+        busybox(ctx, arch)?;
+    }
+    step("setup complete");
+    Ok(())
+}
+
+fn missing(packages: &[&str]) -> Result<Vec<String>> {
+    let out = Command::new("dpkg-query")
+        .args(["-W", "-f=${Package} ${db:Status-Status}\n"])
+        .args(packages)
+        .output()
+        .context("cannot run dpkg-query: is this Debian?")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let installed: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_suffix(" installed"))
+        .collect();
+    Ok(packages
+        .iter()
+        .filter(|p| !installed.contains(p))
+        .map(|p| p.to_string())
+        .collect())
+}
+
+/// Installs the Debian packages that are missing. Quick when none are.
+pub fn packages() -> Result<()> {
+    let main = missing(PACKAGES)?;
+    let backports = missing(BACKPORTS)?;
+    if main.is_empty() && backports.is_empty() {
+        return Ok(());
+    }
+    let all: Vec<&str> = main.iter().chain(&backports).map(String::as_str).collect();
+    if !util::is_root() {
+        bail!(
+            "these Debian packages are missing and installing them needs root: {}\n\
+             run `sudo cargo xtask setup` (or install them yourself; {} come from bookworm-backports)",
+            all.join(" "),
+            BACKPORTS.join(" ")
+        );
+    }
+    step(format!("installing Debian packages: {}", all.join(" ")));
+    if !backports.is_empty() {
+        add_backports()?;
+    }
+    apt(&["update", "-q"])?;
+    if !main.is_empty() {
+        install(&main, &[])?;
+    }
+    if !backports.is_empty() {
+        install(&backports, &["-t", "bookworm-backports"])?;
+    }
+    let still = missing(&all)?;
+    if !still.is_empty() {
+        bail!("apt-get finished but these packages are still missing: {}", still.join(" "));
+    }
+    Ok(())
+}
+
+fn add_backports() -> Result<()> {
+    let listed = Command::new("grep")
+        .args(["-rqs", "bookworm-backports", "/etc/apt/sources.list", "/etc/apt/sources.list.d"])
+        .status()?
+        .success();
+    if !listed {
+        note("adding bookworm-backports to /etc/apt/sources.list.d/");
+        fs::write(
+            "/etc/apt/sources.list.d/xtask-bookworm-backports.list",
+            format!("{BACKPORTS_SOURCE}\n"),
+        )?;
+    }
+    Ok(())
+}
+
+fn apt(args: &[&str]) -> Result<()> {
+    let status = Command::new("apt-get")
+        .args(args)
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .status()
+        .context("cannot run apt-get")?;
+    if !status.success() {
+        bail!("apt-get {} failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+fn install(packages: &[String], extra: &[&str]) -> Result<()> {
+    let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
+    args.extend_from_slice(extra);
+    args.extend(packages.iter().map(String::as_str));
+    if apt(&args).is_ok() {
+        return Ok(());
+    }
+    // An interrupted earlier run leaves dpkg half-done: repair, then retry once.
+    note("apt-get failed; repairing dpkg's state and trying again");
+    let _ = Command::new("dpkg").args(["--configure", "-a"]).status();
+    apt(&["-f", "install", "-y", "-q"])?;
+    apt(&args)
+}
+
+/// A private apt configuration and package index under the cache directory:
+/// downloads without touching the system's sources or dpkg's architectures.
+pub struct PrivateApt {
+    dir: PathBuf,
+    archs: Vec<&'static str>,
+}
+
+impl PrivateApt {
+    pub fn new(ctx: &Ctx, name: &str, source: &str, archs: &[&'static str]) -> Result<Self> {
+        let dir = ctx.cache.join("apt").join(name);
+        fs::create_dir_all(dir.join("lists/partial"))?;
+        util::write_if_changed(&dir.join("sources.list"), format!("{source}\n").as_bytes())?;
+        let apt = Self { dir, archs: archs.to_vec() };
+        let has_index = fs::read_dir(apt.dir.join("lists"))?
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().ends_with("Release"));
+        if !has_index {
+            apt.run(&["update", "-q"], &apt.dir)?;
+        }
+        Ok(apt)
+    }
+
+    fn run(&self, args: &[&str], cwd: &Path) -> Result<()> {
+        let mut cmd = Command::new("apt-get");
+        cmd.current_dir(cwd)
+            .arg("-o")
+            .arg(format!("Dir::Etc::sourcelist={}", self.dir.join("sources.list").display()))
+            .args(["-o", "Dir::Etc::sourceparts=/dev/null"])
+            .arg("-o")
+            .arg(format!("Dir::State::Lists={}", self.dir.join("lists").display()))
+            .args(["-o", "Dir::State::status=/dev/null", "-o", "APT::Sandbox::User=root"]);
+        for a in &self.archs {
+            cmd.arg("-o").arg(format!("APT::Architectures::={a}"));
+        }
+        util::run(cmd.args(args))
+    }
+
+    /// Downloads into `dir` what `args` names (`source --download-only ...`
+    /// or `download ...`), refreshing the index once if the first try fails.
+    pub fn fetch(&self, args: &[&str], dir: &Path) -> Result<()> {
+        fs::create_dir_all(dir)?;
+        if self.run(args, dir).is_ok() {
+            return Ok(());
+        }
+        self.run(&["update", "-q"], &self.dir)?;
+        self.run(args, dir)
+    }
+}
+
+/// A static busybox for the guest architecture, from Debian's
+/// `busybox-static` package (downloaded, never installed).
+pub fn busybox(ctx: &Ctx, arch: crate::build::Arch) -> Result<PathBuf> {
+    let dir = ctx.cache.join("busybox").join(arch.debian());
+    let bin = dir.join("bin/busybox");
+    if bin.exists() {
+        return Ok(bin);
+    }
+    step(format!("fetching busybox-static for {}", arch.debian()));
+    let apt = PrivateApt::new(
+        ctx,
+        "bookworm",
+        "deb [arch=amd64,arm64] http://deb.debian.org/debian bookworm main",
+        &["amd64", "arm64"],
+    )?;
+    let dl = ctx.cache.join("dl");
+    apt.fetch(&["download", &format!("busybox-static:{}", arch.debian())], &dl)?;
+    let deb = fs::read_dir(&dl)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| {
+            let n = p.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            n.starts_with("busybox-static_") && n.ends_with(&format!("_{}.deb", arch.debian()))
+        })
+        .context("apt-get download left no busybox-static package")?;
+    util::run(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&dir))?;
+    if !bin.exists() {
+        bail!("{} has no bin/busybox", deb.display());
+    }
+    Ok(bin)
+}

@@ -1,0 +1,118 @@
+//! `cargo xtask test`: everything. xtask's own unit tests, the series export
+//! and its checks, every kernel the scenarios need (each built once), and
+//! every scenario booted in QEMU. The last line is `N passed, N failed`.
+
+use crate::args::Args;
+use crate::build;
+use crate::scenario::{self, Scenario};
+use crate::util::{self, step, Ctx, Outcome};
+use crate::{boot, series, tree};
+use anyhow::{Context, Result};
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::time::Instant;
+
+pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
+    args.finish()?;
+    let start = Instant::now();
+    crate::setup::packages()?;
+    let mut outcomes = unit_tests(ctx);
+    outcomes.extend(series::check(ctx, None).unwrap_or_else(|e| vec![Outcome::fail("series", format!("{e:#}"))]));
+    outcomes.extend(kernels(ctx).unwrap_or_else(|e| vec![Outcome::fail("kernels", format!("{e:#}"))]));
+
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed).collect();
+    if !failed.is_empty() {
+        println!();
+        for o in &failed {
+            println!("FAIL {}: {}", o.name, o.detail.trim());
+        }
+    }
+    println!("\ntook {}", util::fmt_duration(start.elapsed()));
+    println!("{} passed, {} failed", outcomes.len() - failed.len(), failed.len());
+    if !failed.is_empty() {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// `cargo test` of xtask itself, one outcome per test.
+fn unit_tests(ctx: &Ctx) -> Vec<Outcome> {
+    step("xtask's own tests");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(&ctx.root)
+        .args(["test", "--release", "-p", "xtask"])
+        .output();
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => return vec![Outcome::fail("xtask.unit-tests", format!("cannot run cargo test: {e}"))],
+    };
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut outcomes = parse_cargo_test(&text);
+    if outcomes.is_empty() || !out.status.success() && outcomes.iter().all(|o| o.passed) {
+        outcomes.push(Outcome::fail(
+            "xtask.unit-tests",
+            format!("{}{}", text, String::from_utf8_lossy(&out.stderr)),
+        ));
+    }
+    outcomes
+}
+
+/// One outcome per `test NAME ... ok|FAILED` line of libtest's output.
+pub fn parse_cargo_test(text: &str) -> Vec<Outcome> {
+    text.lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix("test ")?;
+            let (name, result) = rest.rsplit_once(" ... ")?;
+            let name = format!("xtask.{}", name.trim());
+            match result.trim() {
+                "ok" => Some(Outcome::pass(name)),
+                "FAILED" => Some(Outcome::fail(name, "see `cargo test -p xtask`")),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// Builds each kernel the scenarios need once, and boots every scenario.
+fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
+    let scenarios: Vec<Scenario> = scenario::load(&ctx.root)?.into_iter().filter(|s| !s.demo).collect();
+    let repo = tree::checkout(ctx, false).context("cannot prepare build/tree")?;
+    let mut groups: BTreeMap<String, Vec<&Scenario>> = BTreeMap::new();
+    for s in &scenarios {
+        groups.entry(build::build_name(s.arch, &s.configs)).or_default().push(s);
+    }
+    let mut outcomes = Vec::new();
+    for (name, group) in groups {
+        let first = group[0];
+        match build::build(ctx, &repo.dir, first.arch, &first.configs) {
+            Ok(kernel) => {
+                outcomes.push(Outcome::pass(format!("build.{name}")));
+                for s in group {
+                    let result = boot::boot(ctx, &kernel, s, boot::Show::Quiet);
+                    outcomes.extend(result.unwrap_or_else(|e| vec![Outcome::fail(s.id(), format!("{e:#}"))]));
+                }
+            }
+            Err(e) => {
+                outcomes.push(Outcome::fail(format!("build.{name}"), format!("{e:#}")));
+                for s in group {
+                    outcomes.push(Outcome::fail(s.id(), "its kernel did not build"));
+                }
+            }
+        }
+    }
+    Ok(outcomes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_libtest_output() {
+        let o = parse_cargo_test("running 2 tests\ntest a::b ... ok\ntest c ... FAILED\n\ntest result: FAILED.");
+        assert_eq!(o.len(), 2);
+        assert!(o[0].passed && o[0].name == "xtask.a::b");
+        assert!(!o[1].passed);
+    }
+}
