@@ -1,0 +1,125 @@
+# /etc/test-lib.sh: helpers that scenario scripts source (busybox sh).
+#
+# Console protocol: "@@T pass NAME", "@@T fail NAME: REASON", "@@T info TEXT"
+# (and "@@T req powerdown", written by gpiotool/evwatch --req once armed).
+
+# pass NAME
+pass() { echo "@@T pass $1"; }
+
+# fail NAME REASON...: the reason is squeezed onto one line.
+fail() {
+	_n=$1; shift
+	echo "@@T fail $_n: $(printf '%s' "$*" | tr '\n\r\t' '   ')"
+}
+
+# info TEXT...
+info() { echo "@@T info $*"; }
+
+# check NAME CMD...: runs CMD; pass if it exits 0, else fail with its
+# output (stdout and stderr) and exit status as the reason. The output is
+# kept in $OUT for the caller either way. Returns CMD's status.
+check() {
+	_n=$1; shift
+	OUT=$("$@" 2>&1)
+	_rc=$?
+	if [ $_rc -eq 0 ]; then
+		pass "$_n"
+	else
+		fail "$_n" "$* exited $_rc: $OUT"
+	fi
+	return $_rc
+}
+
+# wait_for SECONDS CMD...: runs CMD (quietly) every 0.1 s until it succeeds
+# or SECONDS pass. Returns 0 on success, 1 on timeout.
+wait_for() {
+	_tries=$(($1 * 10)); shift
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ $_tries -le 0 ] && return 1
+		_tries=$((_tries - 1))
+		sleep 0.1
+	done
+}
+
+# sysfs_write FILE VALUE: writes VALUE to FILE; on failure prints why.
+sysfs_write() {
+	_err=$({ echo "$2" >"$1"; } 2>&1) && return 0
+	echo "write '$2' to $1 failed: ${_err:-unknown error}"
+	return 1
+}
+
+# The arm64 `virt` board's PL061 and its power button (gpio-keys, line 3).
+PL061_DEV=/sys/bus/amba/devices/9030000.pl061
+PL061_NAME=9030000.pl061
+KEYS_DEV=/sys/bus/platform/devices/gpio-keys
+KEYS_NAME=gpio-keys
+KEYS_DRV=/sys/bus/platform/drivers/gpio-keys
+KEY_POWER=116
+
+# driver_of SYSFS_DEVICE: prints the name of the driver bound to it.
+driver_of() {
+	_d=$(readlink "$1/driver" 2>/dev/null) || return 1
+	basename "$_d"
+}
+
+# pl061_driver: prints the name of the driver bound to the PL061.
+pl061_driver() { driver_of "$PL061_DEV"; }
+
+# pl061_gpiochip: prints /dev/gpiochipN of the PL061's gpio_device.
+pl061_gpiochip() {
+	for _g in "$PL061_DEV"/gpiochip*; do
+		[ -e "$_g" ] && { echo "/dev/${_g##*/}"; return 0; }
+	done
+	return 1
+}
+
+# chip_lines CHIP: prints the number of lines the chip reports.
+chip_lines() {
+	gpiotool info "$1" | sed -n 's/^chip .* lines=\([0-9]*\)$/\1/p'
+}
+
+# keys_event: prints /dev/input/eventN of the gpio-keys input device.
+keys_event() {
+	for _e in "$KEYS_DEV"/input/input*/event*; do
+		[ -e "$_e" ] && { echo "/dev/input/${_e##*/}"; return 0; }
+	done
+	return 1
+}
+
+# oneline TEXT: TEXT with its lines joined by single spaces.
+oneline() { printf '%s\n' "$1" | tr '\n' ' ' | sed 's/  */ /g; s/^ //; s/ $//'; }
+
+# check_output NAME EXPECTED CMD...: runs CMD; pass if it exits 0 and its
+# stdout, lines joined by spaces, is EXPECTED; else fail saying what
+# happened (stderr, exit status, output). Output is kept in $OUT.
+check_output() {
+	_n=$1; _want=$2; shift 2
+	OUT=$("$@" 2>/tmp/.check.err)
+	_rc=$?
+	_got=$(oneline "$OUT")
+	if [ $_rc -eq 0 ] && [ "$_got" = "$_want" ]; then
+		pass "$_n"
+		return 0
+	fi
+	fail "$_n" "$* exited $_rc: $(cat /tmp/.check.err) output: '$_got', expected '$_want'"
+	return 1
+}
+
+# check_kernel_log NAME [ERE]: fails NAME if the kernel log (since boot)
+# holds a warning, BUG, oops or panic, or a line matching ERE; else passes.
+check_kernel_log() {
+	_n=$1
+	_re='WARNING:|BUG:|Oops|Unable to handle kernel|Kernel panic|Call [Tt]race:'
+	[ -n "$2" ] && _re="$_re|$2"
+	if ! _log=$(dmesg 2>&1); then
+		fail "$_n" "dmesg: $_log"
+		return 1
+	fi
+	_bad=$(printf '%s\n' "$_log" | grep -E "$_re" | head -n 3)
+	if [ -n "$_bad" ]; then
+		fail "$_n" "kernel log: $_bad"
+		return 1
+	fi
+	pass "$_n"
+}
