@@ -233,10 +233,12 @@ fn checkpatch(tree: &Path, patch: &Path) -> Result<()> {
     }
     if warnings > 0 {
         note(format!(
-            "checkpatch: {} has {warnings} warnings:\n{}",
-            patch.file_name().unwrap_or_default().to_string_lossy(),
-            text.lines().filter(|l| l.starts_with("WARNING") || l.starts_with("CHECK")).collect::<Vec<_>>().join("\n")
+            "checkpatch: {} has {warnings} warnings",
+            patch.file_name().unwrap_or_default().to_string_lossy()
         ));
+        for line in text.lines().filter(|l| l.starts_with("WARNING") || l.starts_with("CHECK")) {
+            note(format!("  {line}"));
+        }
     }
     Ok(())
 }

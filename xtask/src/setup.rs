@@ -80,6 +80,7 @@ fn missing(packages: &[&str]) -> Result<Vec<String>> {
 
 /// Installs the Debian packages that are missing. Quick when none are.
 pub fn packages() -> Result<()> {
+    checkpatch_python()?;
     let main = missing(PACKAGES)?;
     let backports = missing(BACKPORTS)?;
     if main.is_empty() && backports.is_empty() {
@@ -108,6 +109,19 @@ pub fn packages() -> Result<()> {
     let still = missing(&all)?;
     if !still.is_empty() {
         bail!("apt-get finished but these packages are still missing: {}", still.join(" "));
+    }
+    Ok(())
+}
+
+/// checkpatch checks SPDX license identifiers with scripts/spdxcheck.py,
+/// run by whatever `python` is first in PATH, which needs `ply` and `git`
+/// (GitPython); without them the check silently passes everything.
+fn checkpatch_python() -> Result<()> {
+    let ok = |cmd: &mut Command| cmd.output().map(|o| o.status.success()).unwrap_or(false);
+    if ok(Command::new("python").arg("--version")) && !ok(Command::new("python").args(["-c", "import ply, git"])) {
+        step("installing ply and GitPython for checkpatch's SPDX check (pip)");
+        util::run(Command::new("python").args(["-m", "pip", "install", "-q", "ply", "GitPython"]))
+            .context("cannot install ply and GitPython for `python`")?;
     }
     Ok(())
 }
@@ -227,6 +241,7 @@ pub fn busybox(ctx: &Ctx, arch: crate::build::Arch) -> Result<PathBuf> {
             n.starts_with("busybox-static_") && n.ends_with(&format!("_{}.deb", arch.debian()))
         })
         .context("apt-get download left no busybox-static package")?;
+    fs::create_dir_all(&dir)?;
     util::run(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&dir))?;
     if !bin.exists() {
         bail!("{} has no bin/busybox", deb.display());

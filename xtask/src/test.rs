@@ -17,7 +17,10 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     let start = Instant::now();
     crate::setup::packages()?;
     let mut outcomes = unit_tests(ctx);
-    outcomes.extend(series::check(ctx, None).unwrap_or_else(|e| vec![Outcome::fail("series", format!("{e:#}"))]));
+    report(&outcomes);
+    let series = series::check(ctx, None).unwrap_or_else(|e| vec![Outcome::fail("series", format!("{e:#}"))]);
+    report(&series);
+    outcomes.extend(series);
     outcomes.extend(kernels(ctx).unwrap_or_else(|e| vec![Outcome::fail("kernels", format!("{e:#}"))]));
 
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed).collect();
@@ -90,11 +93,15 @@ fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
                 outcomes.push(Outcome::pass(format!("build.{name}")));
                 for s in group {
                     let result = boot::boot(ctx, &kernel, s, boot::Show::Quiet);
-                    outcomes.extend(result.unwrap_or_else(|e| vec![Outcome::fail(s.id(), format!("{e:#}"))]));
+                    let result = result.unwrap_or_else(|e| vec![Outcome::fail(s.id(), format!("{e:#}"))]);
+                    report(&result);
+                    outcomes.extend(result);
                 }
             }
             Err(e) => {
-                outcomes.push(Outcome::fail(format!("build.{name}"), format!("{e:#}")));
+                let failed = Outcome::fail(format!("build.{name}"), format!("{e:#}"));
+                report(std::slice::from_ref(&failed));
+                outcomes.push(failed);
                 for s in group {
                     outcomes.push(Outcome::fail(s.id(), "its kernel did not build"));
                 }
@@ -102,6 +109,15 @@ fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
         }
     }
     Ok(outcomes)
+}
+
+/// Says how a step went as soon as it is over.
+fn report(outcomes: &[Outcome]) {
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed).collect();
+    util::note(format!("{} passed, {} failed", outcomes.len() - failed.len(), failed.len()));
+    for o in failed {
+        util::note(format!("FAIL {}: {}", o.name, o.detail.lines().next().unwrap_or("")));
+    }
 }
 
 #[cfg(test)]
