@@ -12,11 +12,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Compiles one guest program unless its binary is newer than its source.
-fn compile(source: &Path, out: &Path, arch: Arch) -> Result<()> {
-    let fresh = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
-    if let (Some(bin), Some(src)) = (fresh(out), fresh(source)) {
-        if bin > src {
+/// Compiles one guest program unless its binary is newer than its source
+/// and the headers beside it.
+fn compile(source: &Path, headers: &[PathBuf], out: &Path, arch: Arch) -> Result<()> {
+    let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
+    let newest_input = headers.iter().chain([&source.to_path_buf()]).filter_map(|p| modified(p)).max();
+    if let (Some(bin), Some(input)) = (modified(out), newest_input) {
+        if bin > input {
             return Ok(());
         }
     }
@@ -37,15 +39,17 @@ pub fn programs(ctx: &Ctx, arch: Arch) -> Result<Vec<(String, PathBuf)>> {
     let out_dir = ctx.build.join("guest").join(arch.name());
     fs::create_dir_all(&out_dir)?;
     let mut out = Vec::new();
-    let mut sources: Vec<PathBuf> = fs::read_dir(&src)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "c"))
-        .collect();
-    sources.sort();
-    for source in sources {
+    let files: Vec<PathBuf> = fs::read_dir(&src)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let with_ext = |ext: &str| {
+        let mut v: Vec<PathBuf> = files.iter().filter(|p| p.extension().is_some_and(|e| e == ext)).cloned().collect();
+        v.sort();
+        v
+    };
+    let headers = with_ext("h");
+    for source in with_ext("c") {
         let name = source.file_stem().unwrap_or_default().to_string_lossy().into_owned();
         let bin = out_dir.join(&name);
-        compile(&source, &bin, arch)?;
+        compile(&source, &headers, &bin, arch)?;
         out.push((name, bin));
     }
     Ok(out)
