@@ -17,7 +17,6 @@
  * stderr); 2 usage error; 3 timeout. Waits use poll() with a deadline.
  */
 #include <linux/input.h>
-#include <poll.h>
 #include <sys/ioctl.h>
 
 #define PROG "evwatch"
@@ -68,36 +67,13 @@ int main(int argc, char **argv)
 
 	while (got < count) {
 		struct input_event ev[32];
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int64_t left = deadline - now_ms();
-		ssize_t r;
-		size_t i;
-		int p;
+		size_t i, n;
 
-		if (left <= 0)
+		n = read_records(fd, ev, sizeof(ev), sizeof(ev[0]), deadline, dev);
+		if (n == 0)
 			die(EXIT_CHECK, "%s: timed out after %u s with %u of %u key events",
 			    dev, timeout_s, got, count);
-		p = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
-		if (p < 0) {
-			if (errno == EINTR)
-				continue;
-			die(EXIT_SYSCALL, "poll: %s", strerror(errno));
-		}
-		if (p == 0)
-			continue;
-		if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
-			die(EXIT_SYSCALL, "%s: poll reports revents 0x%x (device gone?)",
-			    dev, pfd.revents);
-		r = read(fd, ev, sizeof(ev));
-		if (r < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			die(EXIT_SYSCALL, "%s: read: %s", dev, strerror(errno));
-		}
-		if (r == 0 || r % sizeof(ev[0]) != 0)
-			die(EXIT_SYSCALL, "%s: read returned %zd bytes, not a multiple of %zu",
-			    dev, r, sizeof(ev[0]));
-		for (i = 0; i < (size_t)r / sizeof(ev[0]) && got < count; i++) {
+		for (i = 0; i < n && got < count; i++) {
 			if (ev[i].type != EV_KEY)
 				continue;
 			printf("key %u %d\n", ev[i].code, ev[i].value);

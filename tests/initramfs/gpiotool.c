@@ -27,7 +27,6 @@
  * Nothing blocks without a bound: event waits use poll() with a deadline.
  */
 #include <linux/gpio.h>
-#include <poll.h>
 #include <sys/ioctl.h>
 
 #define PROG "gpiotool"
@@ -232,6 +231,7 @@ static int cmd_watch(int argc, char **argv)
 	unsigned int offset, count, timeout_s, got = 0;
 	int fd, req, want_req = 0;
 	int64_t deadline;
+	char what[128];
 
 	if (argc == 6 && strcmp(argv[4], "--req") == 0) {
 		if (strcmp(argv[5], "powerdown") != 0)
@@ -244,6 +244,7 @@ static int cmd_watch(int argc, char **argv)
 	offset = parse_num("LINE", argv[1], 0xffffffffUL);
 	count = parse_num("COUNT", argv[2], 1000000);
 	timeout_s = parse_num("TIMEOUT_S", argv[3], 86400);
+	snprintf(what, sizeof(what), "%s: line %u", argv[0], offset);
 
 	fd = open_chip(argv[0]);
 	req = request_lines(fd, argv[0], &offset, 1,
@@ -255,38 +256,13 @@ static int cmd_watch(int argc, char **argv)
 
 	while (got < count) {
 		struct gpio_v2_line_event ev[16];
-		struct pollfd pfd = { .fd = req, .events = POLLIN };
-		int64_t left = deadline - now_ms();
-		ssize_t r;
-		size_t i;
-		int p;
+		size_t i, n;
 
-		if (left <= 0)
-			die(EXIT_CHECK,
-			    "%s: line %u: timed out after %u s with %u of %u edge events",
-			    argv[0], offset, timeout_s, got, count);
-		p = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
-		if (p < 0) {
-			if (errno == EINTR)
-				continue;
-			die(EXIT_SYSCALL, "poll: %s", strerror(errno));
-		}
-		if (p == 0)
-			continue;
-		if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
-			die(EXIT_SYSCALL, "%s: line %u: poll reports revents 0x%x",
-			    argv[0], offset, pfd.revents);
-		r = read(req, ev, sizeof(ev));
-		if (r < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			die(EXIT_SYSCALL, "%s: line %u: read events: %s", argv[0],
-			    offset, strerror(errno));
-		}
-		if (r == 0 || r % sizeof(ev[0]) != 0)
-			die(EXIT_SYSCALL, "%s: line %u: read returned %zd bytes, not a multiple of %zu",
-			    argv[0], offset, r, sizeof(ev[0]));
-		for (i = 0; i < (size_t)r / sizeof(ev[0]) && got < count; i++) {
+		n = read_records(req, ev, sizeof(ev), sizeof(ev[0]), deadline, what);
+		if (n == 0)
+			die(EXIT_CHECK, "%s: timed out after %u s with %u of %u edge events",
+			    what, timeout_s, got, count);
+		for (i = 0; i < n && got < count; i++) {
 			if (ev[i].id == GPIO_V2_LINE_EVENT_RISING_EDGE)
 				printf("rising\n");
 			else if (ev[i].id == GPIO_V2_LINE_EVENT_FALLING_EDGE)

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -87,6 +88,48 @@ static void request_powerdown(void)
 	if ((size_t)w != sizeof(msg) - 1)
 		die(EXIT_SYSCALL, "write /dev/console: short write (%zd bytes)", w);
 	close(fd);
+}
+
+/*
+ * Waits until fd is readable, at most until deadline (a now_ms() time),
+ * then reads whole records of rec_size bytes into buf (size bytes).
+ * Returns how many records were read, or 0 once the deadline has passed.
+ * Any error ends the program; what names the file in messages.
+ */
+static size_t read_records(int fd, void *buf, size_t size, size_t rec_size,
+			   int64_t deadline, const char *what)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int64_t left = deadline - now_ms();
+		ssize_t r;
+		int p;
+
+		if (left <= 0)
+			return 0;
+		p = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
+		if (p < 0) {
+			if (errno == EINTR)
+				continue;
+			die(EXIT_SYSCALL, "%s: poll: %s", what, strerror(errno));
+		}
+		if (p == 0)
+			continue;
+		if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
+			die(EXIT_SYSCALL, "%s: poll reports revents 0x%x (device gone?)",
+			    what, pfd.revents);
+		r = read(fd, buf, size);
+		if (r < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			die(EXIT_SYSCALL, "%s: read: %s", what, strerror(errno));
+		}
+		if (r == 0 || (size_t)r % rec_size != 0)
+			die(EXIT_SYSCALL,
+			    "%s: read returned %zd bytes, not a multiple of %zu",
+			    what, r, rec_size);
+		return (size_t)r / rec_size;
+	}
 }
 
 #endif /* GUEST_H */
