@@ -154,7 +154,7 @@ fn apt(args: &[&str]) -> Result<()> {
 }
 
 fn install(packages: &[String], extra: &[&str]) -> Result<()> {
-    let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
+    let mut args = vec!["install", "-y", "-q"];
     args.extend_from_slice(extra);
     args.extend(packages.iter().map(String::as_str));
     if apt(&args).is_ok() {
