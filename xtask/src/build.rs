@@ -121,8 +121,10 @@ pub fn build_name(arch: Arch, configs: &[String]) -> String {
     name
 }
 
-/// The make command for a kernel tree and output directory.
-pub fn make(tree: &Path, out: &Path, arch: Arch) -> Command {
+/// The make command for a kernel tree and output directory. The Rust tools
+/// are named explicitly: the first `rustc` in PATH may be one without its
+/// library source (such as rustup's), which the kernel cannot use.
+pub fn make(ctx: &Ctx, tree: &Path, out: &Path, arch: Arch) -> Result<Command> {
     let mut cmd = Command::new("make");
     let path = format!("{LLVM_BIN}:{}", std::env::var("PATH").unwrap_or_default());
     cmd.arg("-C")
@@ -130,8 +132,11 @@ pub fn make(tree: &Path, out: &Path, arch: Arch) -> Command {
         .arg(format!("O={}", out.display()))
         .args(arch.make_vars())
         .args(["LLVM=1", "LLVM_IAS=1", "LOCALVERSION="])
+        .args(["RUSTC=/usr/bin/rustc", "RUSTDOC=/usr/bin/rustdoc", "RUSTFMT=/usr/bin/rustfmt"])
+        .arg("CLIPPY_DRIVER=/usr/bin/clippy-driver")
+        .arg(format!("BINDGEN={}", crate::setup::bindgen(ctx)?.display()))
         .env("PATH", path);
-    cmd
+    Ok(cmd)
 }
 
 /// Builds the kernel for `arch` with the `base` and architecture fragments
@@ -154,7 +159,7 @@ pub fn build(ctx: &Ctx, tree: &Path, arch: Arch, configs: &[String]) -> Result<K
     let start = Instant::now();
     step(format!("building the {name} kernel (log: build/logs/build-{name}.log)"));
     util::run_logged(
-        make(tree, &out, arch)
+        make(ctx, tree, &out, arch)?
             .arg(format!("KCONFIG_ALLCONFIG={}", fragment_file.display()))
             .arg("allnoconfig"),
         &logs.join(format!("config-{name}.log")),
@@ -168,7 +173,7 @@ pub fn build(ctx: &Ctx, tree: &Path, arch: Arch, configs: &[String]) -> Result<K
     }
     let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     util::run_logged(
-        make(tree, &out, arch).arg(format!("-j{jobs}")).args(&targets),
+        make(ctx, tree, &out, arch)?.arg(format!("-j{jobs}")).args(&targets),
         &logs.join(format!("build-{name}.log")),
         &format!("{name} build"),
     )?;

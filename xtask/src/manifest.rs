@@ -308,11 +308,18 @@ pub fn slug(subject: &str) -> String {
             s.push('-');
         }
     }
-    let mut s: String = s.trim_end_matches('-').chars().take(48).collect();
-    while s.ends_with('-') {
-        s.pop();
+    // Keep whole words, at most 40 characters of them.
+    let mut out = String::new();
+    for word in s.split('-').filter(|w| !w.is_empty()) {
+        if !out.is_empty() && out.len() + 1 + word.len() > 40 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(word);
     }
-    s
+    out
 }
 
 #[cfg(test)]
@@ -410,7 +417,11 @@ message = "Because."
 
     #[test]
     fn slugs() {
-        assert_eq!(slug("kallsyms: support symbol names up to 512 bytes"), "kallsyms-support-symbol-names-up-to-512-bytes");
+        assert_eq!(slug("kallsyms: support symbol names up to 512 bytes"), "kallsyms-support-symbol-names-up-to-512");
+        assert_eq!(
+            slug("Documentation: rust: add Rust documentation and MAINTAINERS entry"),
+            "documentation-rust-add-rust"
+        );
         assert_eq!(slug("rust: add `alloc`!"), "rust-add-alloc");
     }
 }

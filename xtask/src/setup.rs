@@ -52,6 +52,7 @@ pub const LLVM_BIN: &str = "/usr/lib/llvm-19/bin";
 pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     args.finish()?;
     packages()?;
+    bindgen(ctx)?;
     crate::base::ensure(ctx)?;
     for arch in crate::build::Arch::ALL {
         busybox(ctx, arch)?;
@@ -165,6 +166,28 @@ fn install(packages: &[String], extra: &[&str]) -> Result<()> {
     let _ = Command::new("dpkg").args(["--configure", "-a"]).status();
     apt(&["-f", "install", "-y", "-q"])?;
     apt(&args)
+}
+
+/// bindgen from crates.io: Debian 12's 0.60 is older than the series'
+/// minimum. Built once into the cache.
+pub fn bindgen(ctx: &Ctx) -> Result<PathBuf> {
+    let root = ctx.cache.join("bindgen");
+    let bin = root.join("bin/bindgen");
+    if bin.exists() {
+        return Ok(bin);
+    }
+    step("building bindgen-cli from crates.io (cargo install, a few minutes, once)");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["install", "--locked", "--quiet", "bindgen-cli", "--root"])
+        .arg(&root)
+        .env("LIBCLANG_PATH", format!("{}/lib", LLVM_BIN.trim_end_matches("/bin")))
+        .status()
+        .context("cannot run cargo install")?;
+    if !status.success() || !bin.exists() {
+        bail!("cargo install bindgen-cli failed ({status})");
+    }
+    Ok(bin)
 }
 
 /// A private apt configuration and package index under the cache directory:
