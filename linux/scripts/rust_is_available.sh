@@ -26,8 +26,8 @@ if [ "$1" = -v ]; then
 	verbose=1
 fi
 
-# Print an error and exit.
-fail()
+# Print a problem (first argument) and what to do about it (the others).
+report()
 {
 	echo >&2 "***"
 	echo >&2 "*** $1"
@@ -36,18 +36,18 @@ fail()
 		echo >&2 "***   $line"
 	done
 	echo >&2 "***"
+}
+
+# Print an error and exit.
+fail()
+{
+	report "$@"
 	exit 1
 }
 
 warn()
 {
-	echo >&2 "***"
-	echo >&2 "*** $1"
-	shift
-	for line in "$@"; do
-		echo >&2 "***   $line"
-	done
-	echo >&2 "***"
+	report "$@"
 }
 
 # Turn x.y.z into a single comparable number, e.g. 1.85.0 -> 108500.
@@ -65,6 +65,24 @@ first_version()
 	echo "$1" | sed -n 's/[^0-9]*\([0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n 1
 }
 
+# tool_version WHAT COMMAND VARIABLE MINIMUM: print the version of COMMAND
+# (named by $VARIABLE), failing unless it is at least MINIMUM.
+tool_version()
+{
+	output=$(LC_ALL=C "$2" --version 2>/dev/null) || true
+	version=$(first_version "$output")
+	if [ -z "$version" ]; then
+		fail "Running '$2' to check its version did not work:" \
+		     "${output:-(no output)}"
+	fi
+	if [ "$(canonical_version "$version")" -lt \
+	     "$(canonical_version "$4")" ]; then
+		fail "$1 '$2' is too old: $version." \
+		     "At least $4 is needed; name a newer one with $3=."
+	fi
+	echo "$version"
+}
+
 # rustc.
 : "${RUSTC:=rustc}"
 if ! command -v "$RUSTC" >/dev/null; then
@@ -72,17 +90,7 @@ if ! command -v "$RUSTC" >/dev/null; then
 	     "Install rustc >= $rust_min_version, or name it with RUSTC=/path/to/rustc."
 fi
 
-rust_output=$(LC_ALL=C "$RUSTC" --version 2>/dev/null) || true
-rust_version=$(first_version "$rust_output")
-if [ -z "$rust_version" ]; then
-	fail "Running '$RUSTC' to check its version did not work:" \
-	     "${rust_output:-(no output)}"
-fi
-if [ "$(canonical_version "$rust_version")" -lt \
-     "$(canonical_version "$rust_min_version")" ]; then
-	fail "Rust compiler '$RUSTC' is too old: $rust_version." \
-	     "At least $rust_min_version is needed; name a newer one with RUSTC=."
-fi
+rust_version=$(tool_version "Rust compiler" "$RUSTC" RUSTC "$rust_min_version")
 
 # The standard library source, from which core and alloc are built.
 if [ -z "$RUST_LIB_SRC" ]; then
@@ -106,17 +114,8 @@ if ! command -v "$BINDGEN" >/dev/null; then
 	     "'cargo install --locked bindgen-cli', or name it with BINDGEN=."
 fi
 
-bindgen_output=$(LC_ALL=C "$BINDGEN" --version 2>/dev/null) || true
-bindgen_version=$(first_version "$bindgen_output")
-if [ -z "$bindgen_version" ]; then
-	fail "Running '$BINDGEN' to check its version did not work:" \
-	     "${bindgen_output:-(no output)}"
-fi
-if [ "$(canonical_version "$bindgen_version")" -lt \
-     "$(canonical_version "$bindgen_min_version")" ]; then
-	fail "Rust bindings generator '$BINDGEN' is too old: $bindgen_version." \
-	     "At least $bindgen_min_version is needed; name a newer one with BINDGEN=."
-fi
+bindgen_version=$(tool_version "Rust bindings generator" "$BINDGEN" BINDGEN \
+	"$bindgen_min_version")
 
 # libclang, as bindgen loads it: ask it to parse a header that prints the
 # version of the clang doing the parsing.

@@ -43,12 +43,24 @@ fn from_user(ctx: &Ctx, path: &Path) -> Result<Base> {
         let name = format!("user-{}", &util::sha256_file(&path)?[..16]);
         return import(ctx, &path, &name);
     }
-    let git_dir = util::output(util::git(&path).args(["rev-parse", "--path-format=absolute", "--git-common-dir"]))
-        .with_context(|| format!("LINUX_BASE={} is neither a tarball nor a git tree", path.display()))?;
+    let git_dir = util::output(util::git(&path).args([
+        "rev-parse",
+        "--path-format=absolute",
+        "--git-common-dir",
+    ]))
+    .with_context(|| {
+        format!(
+            "LINUX_BASE={} is neither a tarball nor a git tree",
+            path.display()
+        )
+    })?;
     let commit = util::output(util::git(&path).args(["rev-parse", "HEAD^{commit}"]))?;
     let makefile = util::output(util::git(&path).args(["show", "HEAD:Makefile"]))?;
     check_version(&makefile).with_context(|| format!("LINUX_BASE={}", path.display()))?;
-    Ok(Base { git_dir: PathBuf::from(git_dir), commit })
+    Ok(Base {
+        git_dir: PathBuf::from(git_dir),
+        commit,
+    })
 }
 
 /// Checks that a top-level Makefile is that of a 5.10.y kernel.
@@ -69,12 +81,25 @@ fn download(ctx: &Ctx) -> Result<PathBuf> {
         if util::sha256_file(&tarball)? == SHA256 {
             return Ok(tarball);
         }
-        note(format!("{} is corrupt; downloading it again", tarball.display()));
+        note(format!(
+            "{} is corrupt; downloading it again",
+            tarball.display()
+        ));
         fs::remove_file(&tarball)?;
     }
-    step(format!("downloading {TARBALL} (122 MB) from Debian's archive"));
-    let apt = PrivateApt::new(ctx, "bullseye-src", "deb-src http://deb.debian.org/debian bullseye main", &[])?;
-    apt.fetch(&["source", "--download-only", "--only-source", SOURCE_PACKAGE], &dl)?;
+    step(format!(
+        "downloading {TARBALL} (122 MB) from Debian's archive"
+    ));
+    let apt = PrivateApt::new(
+        ctx,
+        "bullseye-src",
+        "deb-src http://deb.debian.org/debian bullseye main",
+        &[],
+    )?;
+    apt.fetch(
+        &["source", "--download-only", "--only-source", SOURCE_PACKAGE],
+        &dl,
+    )?;
     let sum = util::sha256_file(&tarball).context("apt-get did not download the tarball")?;
     if sum != SHA256 {
         fs::remove_file(&tarball)?;
@@ -89,13 +114,25 @@ fn import(ctx: &Ctx, tarball: &Path, name: &str) -> Result<Base> {
     let git_dir = dir.join(format!("{name}.git"));
     let git = |args: &[&str]| {
         let mut c = Command::new("git");
-        c.arg("--git-dir").arg(&git_dir).args(["-c", "core.autocrlf=false", "-c", "gc.auto=0"]).args(args);
+        c.arg("--git-dir")
+            .arg(&git_dir)
+            .args(["-c", "core.autocrlf=false", "-c", "gc.auto=0"])
+            .args(args);
         c
     };
-    if let Ok(commit) = util::output(&mut git(&["rev-parse", "--verify", "-q", "refs/heads/base"])) {
+    if let Ok(commit) = util::output(&mut git(&[
+        "rev-parse",
+        "--verify",
+        "-q",
+        "refs/heads/base",
+    ])) {
         return Ok(Base { git_dir, commit });
     }
-    step(format!("importing {} into {}", tarball.display(), git_dir.display()));
+    step(format!(
+        "importing {} into {}",
+        tarball.display(),
+        git_dir.display()
+    ));
     let work = dir.join(format!("{name}.extract"));
     let _ = fs::remove_dir_all(&work);
     let _ = fs::remove_dir_all(&git_dir);
@@ -108,11 +145,20 @@ fn import(ctx: &Ctx, tarball: &Path, name: &str) -> Result<Base> {
             .arg(&work)
             .arg("--strip-components=1"),
     )?;
-    let makefile = fs::read_to_string(work.join("Makefile")).context("the tarball has no top-level Makefile")?;
+    let makefile = fs::read_to_string(work.join("Makefile"))
+        .context("the tarball has no top-level Makefile")?;
     check_version(&makefile).with_context(|| tarball.display().to_string())?;
-    util::run(Command::new("git").args(["init", "-q", "--bare"]).arg(&git_dir))?;
+    util::run(
+        Command::new("git")
+            .args(["init", "-q", "--bare"])
+            .arg(&git_dir),
+    )?;
     // Force-add: upstream tracks a few files that its own .gitignore matches.
-    util::run(git(&["--work-tree"]).arg(&work).args(["add", "-A", "-f", "."]))?;
+    util::run(
+        git(&["--work-tree"])
+            .arg(&work)
+            .args(["add", "-A", "-f", "."]),
+    )?;
     let tree = util::output(&mut git(&["write-tree"]))?;
     let title = version_title(&makefile);
     let commit = util::output(
@@ -135,14 +181,24 @@ fn import(ctx: &Ctx, tarball: &Path, name: &str) -> Result<Base> {
 fn make_var(makefile: &str, name: &str) -> String {
     makefile
         .lines()
-        .find_map(|l| l.strip_prefix(name)?.trim_start().strip_prefix('=').map(|v| v.trim().to_string()))
+        .find_map(|l| {
+            l.strip_prefix(name)?
+                .trim_start()
+                .strip_prefix('=')
+                .map(|v| v.trim().to_string())
+        })
         .unwrap_or_default()
 }
 
 /// `Linux 5.10.223` from a top-level Makefile.
 fn version_title(makefile: &str) -> String {
     let var = |name| make_var(makefile, name);
-    format!("Linux {}.{}.{}", var("VERSION"), var("PATCHLEVEL"), var("SUBLEVEL"))
+    format!(
+        "Linux {}.{}.{}",
+        var("VERSION"),
+        var("PATCHLEVEL"),
+        var("SUBLEVEL")
+    )
 }
 
 #[cfg(test)]
@@ -155,7 +211,9 @@ mod tests {
     fn reads_the_version() {
         check_version(MAKEFILE).unwrap();
         assert_eq!(version_title(MAKEFILE), "Linux 5.10.223");
-        let six = MAKEFILE.replace("PATCHLEVEL = 10", "PATCHLEVEL = 1").replace("VERSION = 5", "VERSION = 6");
+        let six = MAKEFILE
+            .replace("PATCHLEVEL = 10", "PATCHLEVEL = 1")
+            .replace("VERSION = 5", "VERSION = 6");
         assert!(check_version(&six).unwrap_err().to_string().contains("6.1"));
     }
 }

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::net::UnixStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -42,12 +42,21 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     let outcomes = boot(ctx, &kernel, &scenario, show)?;
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed).collect();
     for o in &outcomes {
-        println!("{} {}{}", if o.passed { "PASS" } else { "FAIL" }, o.name, detail(o));
+        println!(
+            "{} {}{}",
+            if o.passed { "PASS" } else { "FAIL" },
+            o.name,
+            detail(o)
+        );
     }
     if !failed.is_empty() {
         anyhow::bail!("{} of {} checks failed", failed.len(), outcomes.len());
     }
-    step(format!("{}: all {} checks passed", scenario.id(), outcomes.len()));
+    step(format!(
+        "{}: all {} checks passed",
+        scenario.id(),
+        outcomes.len()
+    ));
     Ok(())
 }
 
@@ -61,12 +70,26 @@ fn detail(o: &Outcome) -> String {
 
 fn qemu(kernel: &Kernel, initrd: &Path, monitor: &Path) -> Command {
     let (binary, machine, console): (&str, &[&str], &str) = match kernel.arch {
-        Arch::Arm64 => ("qemu-system-aarch64", &["-M", "virt", "-cpu", "cortex-a57"], "ttyAMA0"),
+        Arch::Arm64 => (
+            "qemu-system-aarch64",
+            &["-M", "virt", "-cpu", "cortex-a57"],
+            "ttyAMA0",
+        ),
         Arch::X86_64 => ("qemu-system-x86_64", &[], "ttyS0"),
     };
     let mut cmd = Command::new(binary);
     cmd.args(machine)
-        .args(["-m", "512", "-smp", "1", "-display", "none", "-no-reboot", "-nic", "none"])
+        .args([
+            "-m",
+            "512",
+            "-smp",
+            "1",
+            "-display",
+            "none",
+            "-no-reboot",
+            "-nic",
+            "none",
+        ])
         .args(["-serial", "stdio", "-monitor"])
         .arg(format!("unix:{},server=on,wait=off", monitor.display()))
         .arg("-kernel")
@@ -80,7 +103,8 @@ fn qemu(kernel: &Kernel, initrd: &Path, monitor: &Path) -> Command {
 
 /// Sends one command to QEMU's human monitor.
 fn monitor_command(socket: &Path, command: &str) -> Result<()> {
-    let mut s = UnixStream::connect(socket).with_context(|| format!("cannot reach the QEMU monitor at {}", socket.display()))?;
+    let mut s = UnixStream::connect(socket)
+        .with_context(|| format!("cannot reach the QEMU monitor at {}", socket.display()))?;
     s.set_read_timeout(Some(Duration::from_secs(2)))?;
     s.write_all(format!("{command}\n").as_bytes())?;
     // Wait for the monitor to echo the command, so it has been read.
@@ -110,11 +134,45 @@ impl Drop for Guest {
     }
 }
 
+/// The kernel's modules, as (`lib/modules/NAME.ko`, file) pairs.
+fn modules(out: &Path) -> Result<Vec<(String, PathBuf)>> {
+    fn walk(dir: &Path, found: &mut Vec<(String, PathBuf)>) -> Result<()> {
+        for entry in fs::read_dir(dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                walk(&path, found)?;
+            } else if path.extension().is_some_and(|e| e == "ko") {
+                let name = path
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned();
+                found.push((format!("lib/modules/{name}"), path));
+            }
+        }
+        Ok(())
+    }
+    let mut found = Vec::new();
+    walk(out, &mut found)?;
+    found.sort();
+    Ok(found)
+}
+
 /// Boots `kernel` with the scenario and returns one outcome per check.
 pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Result<Vec<Outcome>> {
     let id = scenario.id();
-    let initrd = initramfs::build(ctx, scenario, &[])?;
-    let monitor = std::env::temp_dir().join(format!("xtask-{}-{}.mon", std::process::id(), scenario.name));
+    let modules = if scenario.modules {
+        modules(&kernel.out)?
+    } else {
+        Vec::new()
+    };
+    let initrd = initramfs::build(ctx, scenario, &modules)?;
+    let monitor = std::env::temp_dir().join(format!(
+        "xtask-{}-{}.mon",
+        std::process::id(),
+        scenario.name
+    ));
     let _ = fs::remove_file(&monitor);
     let log_path = ctx.logs()?.join(format!("boot-{id}.log"));
     let mut log = fs::File::create(&log_path)?;
@@ -135,7 +193,10 @@ pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Resu
         let tx = tx.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stream).split(b'\n').map_while(|l| l.ok()) {
-                if tx.send(String::from_utf8_lossy(&line).into_owned()).is_err() {
+                if tx
+                    .send(String::from_utf8_lossy(&line).into_owned())
+                    .is_err()
+                {
                     break;
                 }
             }
@@ -155,7 +216,11 @@ pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Resu
     let mut ended = None;
     loop {
         let now = Instant::now();
-        let wait = if done { Duration::from_secs(10) } else { deadline.saturating_duration_since(now) };
+        let wait = if done {
+            Duration::from_secs(10)
+        } else {
+            deadline.saturating_duration_since(now)
+        };
         let line = match guest.lines.recv_timeout(wait) {
             Ok(line) => line,
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
@@ -184,7 +249,9 @@ pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Resu
         match event {
             Event::Pass(name) => {
                 let name = format!("{id}.{name}");
-                results.entry(name.clone()).or_insert_with(|| Outcome::pass(name));
+                results
+                    .entry(name.clone())
+                    .or_insert_with(|| Outcome::pass(name));
             }
             Event::Fail(name, why) => {
                 let name = format!("{id}.{name}");
@@ -192,7 +259,11 @@ pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Resu
             }
             Event::Kunit { name, ok, detail } => {
                 let name = format!("{id}.{name}");
-                let o = if ok { Outcome::pass(&name) } else { Outcome::fail(&name, detail) };
+                let o = if ok {
+                    Outcome::pass(&name)
+                } else {
+                    Outcome::fail(&name, detail)
+                };
                 results.insert(name, o);
             }
             Event::Req(action) if action == "powerdown" => {
@@ -203,7 +274,9 @@ pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Resu
                     problems.push(format!("{e:#}"));
                 }
             }
-            Event::Req(other) => problems.push(format!("the guest asked for `{other}`, which the host cannot do")),
+            Event::Req(other) => problems.push(format!(
+                "the guest asked for `{other}`, which the host cannot do"
+            )),
             Event::Info(text) => {
                 if show != Show::Quiet {
                     println!("  * {text}");
@@ -215,7 +288,10 @@ pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Resu
                 ended = Some(format!("kernel panic: {line}"));
                 // Let the rest of the panic report reach the log.
                 let until = Instant::now() + Duration::from_secs(3);
-                while let Ok(l) = guest.lines.recv_timeout(until.saturating_duration_since(Instant::now())) {
+                while let Ok(l) = guest
+                    .lines
+                    .recv_timeout(until.saturating_duration_since(Instant::now()))
+                {
                     writeln!(log, "{l}")?;
                     recent.push(l);
                 }
@@ -226,7 +302,10 @@ pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Resu
     drop(guest);
     let _ = fs::remove_file(&monitor);
     if show == Show::Quiet {
-        note(format!("{id} ran for {}", util::fmt_duration(start.elapsed())));
+        note(format!(
+            "{id} ran for {}",
+            util::fmt_duration(start.elapsed())
+        ));
     }
 
     let mut outcomes: Vec<Outcome> = results.into_values().collect();
@@ -246,7 +325,10 @@ pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Resu
     let boot_name = format!("{id}.boot");
     outcomes.push(match (ended, done) {
         (Some(why), _) => Outcome::fail(boot_name, format!("{why}; last console lines:\n{tail}")),
-        (None, false) => Outcome::fail(boot_name, format!("QEMU exited before the scenario finished; last console lines:\n{tail}")),
+        (None, false) => Outcome::fail(
+            boot_name,
+            format!("QEMU exited before the scenario finished; last console lines:\n{tail}"),
+        ),
         (None, true) => Outcome::pass(boot_name),
     });
     outcomes.push(if problems.is_empty() {

@@ -84,6 +84,8 @@ pub struct Kernel {
     pub arch: Arch,
     /// `arm64`, `arm64+gpio+pl061-c`, ...
     pub name: String,
+    /// The `O=` directory, where the modules are.
+    pub out: PathBuf,
     pub image: PathBuf,
 }
 
@@ -102,7 +104,9 @@ fn fragment_path(ctx: &Ctx, name: &str) -> Result<PathBuf> {
     let path = if name.contains('/') {
         PathBuf::from(name)
     } else {
-        ctx.root.join("tests/configs").join(format!("{name}.config"))
+        ctx.root
+            .join("tests/configs")
+            .join(format!("{name}.config"))
     };
     if !path.is_file() {
         bail!("no Kconfig fragment {} (for `{name}`)", path.display());
@@ -114,7 +118,10 @@ fn fragment_path(ctx: &Ctx, name: &str) -> Result<PathBuf> {
 pub fn build_name(arch: Arch, configs: &[String]) -> String {
     let mut name = arch.name().to_string();
     for c in configs {
-        let stem = Path::new(c).file_stem().unwrap_or_default().to_string_lossy();
+        let stem = Path::new(c)
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy();
         name.push('+');
         name.push_str(&stem);
     }
@@ -132,7 +139,11 @@ pub fn make(ctx: &Ctx, tree: &Path, out: &Path, arch: Arch) -> Result<Command> {
         .arg(format!("O={}", out.display()))
         .args(arch.make_vars())
         .args(["LLVM=1", "LLVM_IAS=1", "LOCALVERSION="])
-        .args(["RUSTC=/usr/bin/rustc", "RUSTDOC=/usr/bin/rustdoc", "RUSTFMT=/usr/bin/rustfmt"])
+        .args([
+            "RUSTC=/usr/bin/rustc",
+            "RUSTDOC=/usr/bin/rustdoc",
+            "RUSTFMT=/usr/bin/rustfmt",
+        ])
         .arg("CLIPPY_DRIVER=/usr/bin/clippy-driver")
         .arg(format!("BINDGEN={}", crate::setup::bindgen(ctx)?.display()))
         .env("PATH", path);
@@ -146,7 +157,11 @@ pub fn build(ctx: &Ctx, tree: &Path, arch: Arch, configs: &[String]) -> Result<K
     let out = ctx.build.join("out").join(&name);
     fs::create_dir_all(&out)?;
     let mut fragment = String::new();
-    for c in ["base", arch.name()].iter().map(|s| s.to_string()).chain(configs.iter().cloned()) {
+    for c in ["base", arch.name()]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(configs.iter().cloned())
+    {
         let path = fragment_path(ctx, &c)?;
         fragment += &format!("# {}\n", path.display());
         fragment += &fs::read_to_string(&path)?;
@@ -157,7 +172,9 @@ pub fn build(ctx: &Ctx, tree: &Path, arch: Arch, configs: &[String]) -> Result<K
 
     let logs = ctx.logs()?;
     let start = Instant::now();
-    step(format!("building the {name} kernel (log: build/logs/build-{name}.log)"));
+    step(format!(
+        "building the {name} kernel (log: build/logs/build-{name}.log)"
+    ));
     util::run_logged(
         make(ctx, tree, &out, arch)?
             .arg(format!("KCONFIG_ALLCONFIG={}", fragment_file.display()))
@@ -168,20 +185,32 @@ pub fn build(ctx: &Ctx, tree: &Path, arch: Arch, configs: &[String]) -> Result<K
     let config = fs::read_to_string(out.join(".config"))?;
     check_config(&fragment, &config)?;
     let mut targets = vec![arch.image_target().to_string()];
-    if parse_config(&config).get("CONFIG_MODULES").map(String::as_str) == Some("y") {
+    if parse_config(&config)
+        .get("CONFIG_MODULES")
+        .map(String::as_str)
+        == Some("y")
+    {
         targets.push("modules".into());
     }
-    let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let jobs = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
     util::run_logged(
-        make(ctx, tree, &out, arch)?.arg(format!("-j{jobs}")).args(&targets),
+        make(ctx, tree, &out, arch)?
+            .arg(format!("-j{jobs}"))
+            .args(&targets),
         &logs.join(format!("build-{name}.log")),
         &format!("{name} build"),
     )?;
-    note(format!("{name} built in {}", util::fmt_duration(start.elapsed())));
+    note(format!(
+        "{name} built in {}",
+        util::fmt_duration(start.elapsed())
+    ));
     Ok(Kernel {
         arch,
         image: out.join(arch.image_path()),
         name,
+        out,
     })
 }
 
@@ -229,13 +258,17 @@ mod tests {
 
     #[test]
     fn names_builds() {
-        assert_eq!(build_name(Arch::Arm64, &["gpio".into(), "pl061-c".into()]), "arm64+gpio+pl061-c");
+        assert_eq!(
+            build_name(Arch::Arm64, &["gpio".into(), "pl061-c".into()]),
+            "arm64+gpio+pl061-c"
+        );
         assert_eq!(build_name(Arch::X86_64, &[]), "x86_64");
     }
 
     #[test]
     fn checks_that_fragments_took_effect() {
-        let fragment = "CONFIG_GPIOLIB=y\n# CONFIG_DEBUG_INFO is not set\nCONFIG_LOG_BUF_SHIFT=14\n";
+        let fragment =
+            "CONFIG_GPIOLIB=y\n# CONFIG_DEBUG_INFO is not set\nCONFIG_LOG_BUF_SHIFT=14\n";
         let good = "CONFIG_GPIOLIB=y\nCONFIG_LOG_BUF_SHIFT=14\n";
         check_config(fragment, good).unwrap();
         let bad = "# CONFIG_GPIOLIB is not set\nCONFIG_DEBUG_INFO=y\nCONFIG_LOG_BUF_SHIFT=17\n";

@@ -22,7 +22,11 @@ pub enum Event {
     Done,
     /// A KUnit case (`kunit.SUITE.CASE`) or suite (`kunit.SUITE`) result,
     /// with the suite's diagnostics when it failed.
-    Kunit { name: String, ok: bool, detail: String },
+    Kunit {
+        name: String,
+        ok: bool,
+        detail: String,
+    },
     /// The kernel panicked.
     Panic(String),
     /// The kernel reported a bug, an oops or a warning.
@@ -97,9 +101,17 @@ impl Console {
             }
             let suite = self.suite.clone()?;
             if let Some((ok, name)) = tap_result(case.trim_start()) {
-                let detail = if ok { String::new() } else { self.diagnostics.join("\n") };
+                let detail = if ok {
+                    String::new()
+                } else {
+                    self.diagnostics.join("\n")
+                };
                 self.diagnostics.clear();
-                return Some(Event::Kunit { name: format!("kunit.{suite}.{name}"), ok, detail });
+                return Some(Event::Kunit {
+                    name: format!("kunit.{suite}.{name}"),
+                    ok,
+                    detail,
+                });
             }
             if !case.trim().starts_with("1..") {
                 self.diagnostics.push(case.trim().to_string());
@@ -111,7 +123,11 @@ impl Console {
         if self.suite.as_deref() == Some(name.as_str()) {
             self.suite = None;
         }
-        Some(Event::Kunit { name: format!("kunit.{name}"), ok, detail: String::new() })
+        Some(Event::Kunit {
+            name: format!("kunit.{name}"),
+            ok,
+            detail: String::new(),
+        })
     }
 }
 
@@ -128,7 +144,9 @@ fn parse_marker(rest: &str) -> Option<Event> {
         "req" if !arg.is_empty() => Some(Event::Req(arg.to_string())),
         "info" => Some(Event::Info(arg.to_string())),
         "done" => Some(Event::Done),
-        _ => Some(Event::Trouble(format!("malformed test protocol line: @@T {rest}"))),
+        _ => Some(Event::Trouble(format!(
+            "malformed test protocol line: @@T {rest}"
+        ))),
     }
 }
 
@@ -173,7 +191,10 @@ mod tests {
     #[test]
     fn malformed_protocol_lines_are_trouble() {
         let events = feed_all("@@T pass Bad Name\n@@T frobnicate\n");
-        assert!(events.iter().all(|e| matches!(e, Event::Trouble(_))), "{events:?}");
+        assert!(
+            events.iter().all(|e| matches!(e, Event::Trouble(_))),
+            "{events:?}"
+        );
         assert_eq!(events.len(), 2);
     }
 
@@ -196,18 +217,47 @@ mod tests {
         assert_eq!(events.len(), 5, "{events:?}");
         assert_eq!(
             events[0],
-            Event::Kunit { name: "kunit.kallsyms.kallsyms_test_long_name".into(), ok: true, detail: String::new() }
+            Event::Kunit {
+                name: "kunit.kallsyms.kallsyms_test_long_name".into(),
+                ok: true,
+                detail: String::new()
+            }
         );
         match &events[1] {
-            Event::Kunit { name, ok: false, detail } => {
+            Event::Kunit {
+                name,
+                ok: false,
+                detail,
+            } => {
                 assert_eq!(name, "kunit.kallsyms.kallsyms_test_max_name");
                 assert!(detail.contains("kernel/kallsyms_test.c:42"), "{detail}");
             }
             e => panic!("{e:?}"),
         }
-        assert_eq!(events[2], Event::Kunit { name: "kunit.kallsyms".into(), ok: false, detail: String::new() });
-        assert_eq!(events[3], Event::Kunit { name: "kunit.other.works".into(), ok: true, detail: String::new() });
-        assert_eq!(events[4], Event::Kunit { name: "kunit.other".into(), ok: true, detail: String::new() });
+        assert_eq!(
+            events[2],
+            Event::Kunit {
+                name: "kunit.kallsyms".into(),
+                ok: false,
+                detail: String::new()
+            }
+        );
+        assert_eq!(
+            events[3],
+            Event::Kunit {
+                name: "kunit.other.works".into(),
+                ok: true,
+                detail: String::new()
+            }
+        );
+        assert_eq!(
+            events[4],
+            Event::Kunit {
+                name: "kunit.other".into(),
+                ok: true,
+                detail: String::new()
+            }
+        );
     }
 
     #[test]

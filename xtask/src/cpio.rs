@@ -20,7 +20,10 @@ impl Default for Cpio {
 
 impl Cpio {
     pub fn new() -> Self {
-        Self { data: Vec::new(), ino: 1 }
+        Self {
+            data: Vec::new(),
+            ino: 1,
+        }
     }
 
     fn entry(&mut self, path: &str, mode: u32, rdev: (u32, u32), body: &[u8]) {
@@ -53,7 +56,7 @@ impl Cpio {
     }
 
     fn pad(&mut self) {
-        while self.data.len() % 4 != 0 {
+        while !self.data.len().is_multiple_of(4) {
             self.data.push(0);
         }
     }
@@ -90,9 +93,18 @@ mod tests {
         let mut offset = 0;
         loop {
             assert_eq!(&data[..6], b"070701", "bad magic at {offset}");
-            let field = |i: usize| u32::from_str_radix(std::str::from_utf8(&data[6 + 8 * i..14 + 8 * i]).unwrap(), 16).unwrap();
-            let (mode, size, major, namesize) = (field(1), field(6) as usize, field(9), field(11) as usize);
-            let name = std::str::from_utf8(&data[110..110 + namesize - 1]).unwrap().to_string();
+            let field = |i: usize| {
+                u32::from_str_radix(
+                    std::str::from_utf8(&data[6 + 8 * i..14 + 8 * i]).unwrap(),
+                    16,
+                )
+                .unwrap()
+            };
+            let (mode, size, major, namesize) =
+                (field(1), field(6) as usize, field(9), field(11) as usize);
+            let name = std::str::from_utf8(&data[110..110 + namesize - 1])
+                .unwrap()
+                .to_string();
             let body_start = (110 + namesize).next_multiple_of(4);
             let body = data[body_start..body_start + size].to_vec();
             let next = (body_start + size).next_multiple_of(4);

@@ -16,7 +16,11 @@ use std::process::Command;
 /// and the headers beside it.
 fn compile(source: &Path, headers: &[PathBuf], out: &Path, arch: Arch) -> Result<()> {
     let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
-    let newest_input = headers.iter().chain([&source.to_path_buf()]).filter_map(|p| modified(p)).max();
+    let newest_input = headers
+        .iter()
+        .chain([&source.to_path_buf()])
+        .filter_map(|p| modified(p))
+        .max();
     if let (Some(bin), Some(input)) = (modified(out), newest_input) {
         if bin > input {
             return Ok(());
@@ -27,9 +31,17 @@ fn compile(source: &Path, headers: &[PathBuf], out: &Path, arch: Arch) -> Result
     if arch == Arch::Arm64 {
         cmd.args(["--sysroot=/usr/aarch64-linux-gnu", "--gcc-toolchain=/usr"]);
     }
-    cmd.args(["-static", "-fuse-ld=lld", "-O2", "-Wall", "-Wextra", "-Werror", "-o"])
-        .arg(out)
-        .arg(source);
+    cmd.args([
+        "-static",
+        "-fuse-ld=lld",
+        "-O2",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-o",
+    ])
+    .arg(out)
+    .arg(source);
     util::run(&mut cmd).with_context(|| format!("cannot compile {}", source.display()))
 }
 
@@ -39,15 +51,25 @@ pub fn programs(ctx: &Ctx, arch: Arch) -> Result<Vec<(String, PathBuf)>> {
     let out_dir = ctx.build.join("guest").join(arch.name());
     fs::create_dir_all(&out_dir)?;
     let mut out = Vec::new();
-    let files: Vec<PathBuf> = fs::read_dir(&src)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let files: Vec<PathBuf> = fs::read_dir(&src)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     let with_ext = |ext: &str| {
-        let mut v: Vec<PathBuf> = files.iter().filter(|p| p.extension().is_some_and(|e| e == ext)).cloned().collect();
+        let mut v: Vec<PathBuf> = files
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == ext))
+            .cloned()
+            .collect();
         v.sort();
         v
     };
     let headers = with_ext("h");
     for source in with_ext("c") {
-        let name = source.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let name = source
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let bin = out_dir.join(&name);
         compile(&source, &headers, &bin, arch)?;
         out.push((name, bin));
@@ -70,15 +92,33 @@ pub fn build(ctx: &Ctx, scenario: &Scenario, extra: &[(String, PathBuf)]) -> Res
     c.symlink("bin/sh", "busybox");
     c.file("init", 0o755, &read(src.join("init"))?);
     c.file("etc/test-lib.sh", 0o644, &read(src.join("lib.sh"))?);
-    let script = ctx.root.join("tests/scenarios").join(format!("{}.sh", scenario.script));
+    let script = ctx
+        .root
+        .join("tests/scenarios")
+        .join(format!("{}.sh", scenario.script));
     c.file("scenario.sh", 0o755, &read(script)?);
     for (name, bin) in programs(ctx, arch)? {
         c.file(&format!("bin/{name}"), 0o755, &read(bin)?);
     }
+    let mut dirs = std::collections::BTreeSet::new();
     for (path, file) in extra {
+        let mut parent = Path::new(path).parent();
+        let mut missing = Vec::new();
+        while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
+            if dirs.insert(p.to_path_buf()) {
+                missing.push(p.to_string_lossy().into_owned());
+            }
+            parent = p.parent();
+        }
+        for d in missing.iter().rev() {
+            c.dir(d);
+        }
         c.file(path, 0o644, &read(file.clone())?);
     }
-    let out = ctx.build.join("initramfs").join(format!("{}.cpio", scenario.id()));
+    let out = ctx
+        .build
+        .join("initramfs")
+        .join(format!("{}.cpio", scenario.id()));
     util::write_if_changed(&out, &c.finish())?;
     Ok(out)
 }

@@ -12,6 +12,7 @@ mod cpio;
 mod initramfs;
 mod manifest;
 mod run;
+mod rustavailable;
 mod scenario;
 mod series;
 mod setup;

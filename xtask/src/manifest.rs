@@ -86,7 +86,8 @@ impl Manifest {
 
     pub fn load(root: &Path) -> Result<Self> {
         let path = root.join(FILE);
-        let text = fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         Self::parse(&text).with_context(|| format!("in {}", path.display()))
     }
 
@@ -101,7 +102,11 @@ impl Manifest {
         let diffs = list_files(&root.join(DIFFS))?;
         let problems = self.problems(&overlay, &diffs);
         if !problems.is_empty() {
-            bail!("{} is not consistent:\n  - {}", FILE, problems.join("\n  - "));
+            bail!(
+                "{} is not consistent:\n  - {}",
+                FILE,
+                problems.join("\n  - ")
+            );
         }
         Ok(())
     }
@@ -117,21 +122,41 @@ impl Manifest {
         }
         for p in &self.patches {
             let who = format!("patch `{}`", p.name);
-            if p.name.is_empty() || !p.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            if p.name.is_empty()
+                || !p
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
                 problems.push(format!("{who}: names are made of a-z, 0-9 and -"));
             }
             if !names.insert(p.name.as_str()) {
                 problems.push(format!("{who}: the name is used twice"));
             }
-            problems.extend(subject_problems(&p.subject).into_iter().map(|e| format!("{who}: {e}")));
-            problems.extend(message_problems(&p.message).into_iter().map(|e| format!("{who}: {e}")));
-            check_person(&mut problems, &format!("{who} author"), p.author(&self.series));
+            problems.extend(
+                subject_problems(&p.subject)
+                    .into_iter()
+                    .map(|e| format!("{who}: {e}")),
+            );
+            problems.extend(
+                message_problems(&p.message)
+                    .into_iter()
+                    .map(|e| format!("{who}: {e}")),
+            );
+            check_person(
+                &mut problems,
+                &format!("{who} author"),
+                p.author(&self.series),
+            );
             for s in &p.signed_off_by {
                 check_person(&mut problems, &format!("{who} Signed-off-by"), s);
             }
             for f in &p.files {
                 if let Some(first) = owner.insert(f, &p.name) {
-                    problems.push(format!("linux/{f} is claimed by `{first}` and by `{}`", p.name));
+                    problems.push(format!(
+                        "linux/{f} is claimed by `{first}` and by `{}`",
+                        p.name
+                    ));
                 }
                 if !overlay.contains(f) {
                     problems.push(format!("{who} adds linux/{f}, which does not exist"));
@@ -139,7 +164,10 @@ impl Manifest {
             }
             let has_diff = diffs.contains(&format!("{}.diff", p.name));
             if p.files.is_empty() && !has_diff {
-                problems.push(format!("{who} changes nothing (no files, no diffs/{}.diff)", p.name));
+                problems.push(format!(
+                    "{who} changes nothing (no files, no diffs/{}.diff)",
+                    p.name
+                ));
             }
         }
         for f in overlay {
@@ -188,11 +216,13 @@ impl Manifest {
 }
 
 fn check_person(problems: &mut Vec<String>, what: &str, who: &str) {
-    let ok = who
-        .split_once(" <")
-        .is_some_and(|(name, mail)| !name.trim().is_empty() && mail.ends_with('>') && mail.contains('@'));
+    let ok = who.split_once(" <").is_some_and(|(name, mail)| {
+        !name.trim().is_empty() && mail.ends_with('>') && mail.contains('@')
+    });
     if !ok {
-        problems.push(format!("{what} `{who}` is not of the form `Name <mail@host>`"));
+        problems.push(format!(
+            "{what} `{who}` is not of the form `Name <mail@host>`"
+        ));
     }
 }
 
@@ -200,7 +230,10 @@ fn check_person(problems: &mut Vec<String>, what: &str, who: &str) {
 pub fn subject_problems(subject: &str) -> Vec<String> {
     let mut e = Vec::new();
     if subject.chars().count() > 75 {
-        e.push(format!("subject is {} columns long (75 at most)", subject.chars().count()));
+        e.push(format!(
+            "subject is {} columns long (75 at most)",
+            subject.chars().count()
+        ));
     }
     match subject.split_once(": ") {
         Some((sys, summary)) if !sys.is_empty() && !summary.trim().is_empty() => {
@@ -283,7 +316,11 @@ pub fn list_files(dir: &Path) -> Result<BTreeSet<String>> {
         for entry in entries {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            let rel = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
+            let rel = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
             if entry.file_type()?.is_dir() {
                 walk(&entry.path(), &rel, out)?;
             } else {
@@ -384,7 +421,10 @@ message = "Because."
     fn a_consistent_manifest_has_no_problems() {
         let m = Manifest::parse(SAMPLE).unwrap();
         let overlay = set(&["kernel/kallsyms_test.c", "rust/a.rs", "rust/b.rs"]);
-        assert_eq!(m.problems(&overlay, &set(&["kallsyms-long-names.diff"])), Vec::<String>::new());
+        assert_eq!(
+            m.problems(&overlay, &set(&["kallsyms-long-names.diff"])),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
@@ -394,8 +434,14 @@ message = "Because."
         let overlay = set(&["kernel/kallsyms_test.c", "rust/a.rs", "rust/orphan.rs"]);
         let p = m.problems(&overlay, &set(&["stray.diff"])).join("\n");
         assert!(p.contains("linux/kernel/kallsyms_test.c is claimed by `kallsyms-long-names` and by `rust-core`"), "{p}");
-        assert!(p.contains("linux/rust/orphan.rs is claimed by no patch"), "{p}");
-        assert!(p.contains("adds linux/rust/b.rs, which does not exist"), "{p}");
+        assert!(
+            p.contains("linux/rust/orphan.rs is claimed by no patch"),
+            "{p}"
+        );
+        assert!(
+            p.contains("adds linux/rust/b.rs, which does not exist"),
+            "{p}"
+        );
         assert!(p.contains("diffs/stray.diff belongs to no patch"), "{p}");
     }
 
@@ -404,20 +450,32 @@ message = "Because."
         assert!(subject_problems("kallsyms: support long names").is_empty());
         assert_eq!(subject_problems("support long names").len(), 1);
         assert_eq!(subject_problems("rust: add a thing.").len(), 1);
-        assert_eq!(subject_problems(&format!("rust: {}", "x".repeat(80))).len(), 1);
+        assert_eq!(
+            subject_problems(&format!("rust: {}", "x".repeat(80))).len(),
+            1
+        );
         assert!(message_problems(&"word ".repeat(20)).len() == 1);
         assert!(message_problems("Signed-off-by: A <a@b>").len() == 1);
         let mut m = Manifest::parse(SAMPLE).unwrap();
         m.patches[0].author = Some("nobody".into());
         m.patches[0].name = "Bad Name".into();
-        let p = m.problems(&set(&["kernel/kallsyms_test.c", "rust/a.rs", "rust/b.rs"]), &BTreeSet::new());
-        assert!(p.iter().any(|e| e.contains("`nobody` is not of the form")), "{p:?}");
+        let p = m.problems(
+            &set(&["kernel/kallsyms_test.c", "rust/a.rs", "rust/b.rs"]),
+            &BTreeSet::new(),
+        );
+        assert!(
+            p.iter().any(|e| e.contains("`nobody` is not of the form")),
+            "{p:?}"
+        );
         assert!(p.iter().any(|e| e.contains("names are made of")), "{p:?}");
     }
 
     #[test]
     fn slugs() {
-        assert_eq!(slug("kallsyms: support symbol names up to 512 bytes"), "kallsyms-support-symbol-names-up-to-512");
+        assert_eq!(
+            slug("kallsyms: support symbol names up to 512 bytes"),
+            "kallsyms-support-symbol-names-up-to-512"
+        );
         assert_eq!(
             slug("Documentation: rust: add Rust documentation and MAINTAINERS entry"),
             "documentation-rust-add-rust"

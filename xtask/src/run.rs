@@ -14,7 +14,11 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     let demo = scenario::find(&all, "demo", None)?;
     let repo = tree::checkout(ctx, false)?;
     let kernel = build::build(ctx, &repo.dir, demo.arch, &demo.configs)?;
-    step(format!("booting {} on QEMU (console log: build/logs/boot-{}.log)", kernel.name, demo.id()));
+    step(format!(
+        "booting {} on QEMU (console log: build/logs/boot-{}.log)",
+        kernel.name,
+        demo.id()
+    ));
     let outcomes = boot::boot(ctx, &kernel, &demo, boot::Show::Guest)?;
     let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed).collect();
     for o in &failed {

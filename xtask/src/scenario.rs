@@ -28,6 +28,8 @@ struct Raw {
     kunit: Vec<String>,
     #[serde(default)]
     demo: bool,
+    #[serde(default)]
+    modules: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +47,8 @@ pub struct Scenario {
     pub expect: Vec<String>,
     /// Shown by `cargo xtask run` rather than run by `cargo xtask test`.
     pub demo: bool,
+    /// Whether the kernel's modules go into the initramfs, in /lib/modules.
+    pub modules: bool,
 }
 
 impl Scenario {
@@ -56,24 +60,38 @@ impl Scenario {
 
 pub fn load(root: &Path) -> Result<Vec<Scenario>> {
     let path = root.join("tests/scenarios.toml");
-    let text = fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let file: File = toml::from_str(&text).with_context(|| format!("in {}", path.display()))?;
     let mut out = Vec::new();
     for raw in file.scenario {
         let dir = root.join("tests/scenarios");
         if !dir.join(format!("{}.sh", raw.script)).is_file() {
-            bail!("scenario `{}`: no tests/scenarios/{}.sh", raw.name, raw.script);
+            bail!(
+                "scenario `{}`: no tests/scenarios/{}.sh",
+                raw.name,
+                raw.script
+            );
         }
         let expect_file = dir.join(format!("{}.expect", raw.script));
         let expect: Vec<String> = fs::read_to_string(&expect_file)
-            .with_context(|| format!("scenario `{}`: cannot read {}", raw.name, expect_file.display()))?
+            .with_context(|| {
+                format!(
+                    "scenario `{}`: cannot read {}",
+                    raw.name,
+                    expect_file.display()
+                )
+            })?
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(String::from)
             .collect();
         if expect.is_empty() {
-            bail!("{} expects nothing: a scenario that cannot fail is no test", expect_file.display());
+            bail!(
+                "{} expects nothing: a scenario that cannot fail is no test",
+                expect_file.display()
+            );
         }
         out.push(Scenario {
             arch: Arch::parse(&raw.arch)?,
@@ -84,6 +102,7 @@ pub fn load(root: &Path) -> Result<Vec<Scenario>> {
             kunit: raw.kunit,
             expect,
             demo: raw.demo,
+            modules: raw.modules,
         });
     }
     Ok(out)
@@ -99,7 +118,8 @@ pub fn find(all: &[Scenario], name: &str, arch: Option<Arch>) -> Result<Scenario
         [one] => Ok((*one).clone()),
         [] => bail!(
             "no scenario `{name}`{}; there are: {}",
-            arch.map(|a| format!(" for {}", a.name())).unwrap_or_default(),
+            arch.map(|a| format!(" for {}", a.name()))
+                .unwrap_or_default(),
             all.iter().map(|s| s.id()).collect::<Vec<_>>().join(", ")
         ),
         _ => bail!("scenario `{name}` exists for several architectures: add --arch"),

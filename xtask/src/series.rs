@@ -31,7 +31,9 @@ impl Applied {
 /// Makes the series' commits in the repository at `repo` (which must hold
 /// the base's objects) and returns them. The work tree is not touched.
 pub fn apply(root: &Path, repo: &Path, base: &str, manifest: &Manifest) -> Result<Applied> {
-    let git_dir = PathBuf::from(util::output(git(repo).args(["rev-parse", "--absolute-git-dir"]))?);
+    let git_dir = PathBuf::from(util::output(
+        git(repo).args(["rev-parse", "--absolute-git-dir"]),
+    )?);
     let index = git_dir.join("xtask-series.index");
     let _ = fs::remove_file(&index);
     let with_index = |args: &[&str]| {
@@ -47,7 +49,9 @@ pub fn apply(root: &Path, repo: &Path, base: &str, manifest: &Manifest) -> Resul
         if !patch.files.is_empty() {
             // Files the series adds must not exist upstream.
             let existing = util::output(
-                git(repo).args(["ls-tree", "-r", "--name-only", base, "--"]).args(&patch.files),
+                git(repo)
+                    .args(["ls-tree", "-r", "--name-only", base, "--"])
+                    .args(&patch.files),
             )?;
             if let Some(f) = existing.lines().next() {
                 bail!(
@@ -55,15 +59,25 @@ pub fn apply(root: &Path, repo: &Path, base: &str, manifest: &Manifest) -> Resul
                     patch.name
                 );
             }
-            let paths: Vec<PathBuf> = patch.files.iter().map(|f| root.join(OVERLAY).join(f)).collect();
+            let paths: Vec<PathBuf> = patch
+                .files
+                .iter()
+                .map(|f| root.join(OVERLAY).join(f))
+                .collect();
             let list: String = paths.iter().map(|p| format!("{}\n", p.display())).collect();
-            let ids = util::output_with_input(git(repo).args(["hash-object", "-w", "--stdin-paths"]), list.as_bytes())?;
+            let ids = util::output_with_input(
+                git(repo).args(["hash-object", "-w", "--stdin-paths"]),
+                list.as_bytes(),
+            )?;
             let mut info = String::new();
             for ((file, path), id) in patch.files.iter().zip(&paths).zip(ids.lines()) {
                 let exec = fs::metadata(path)?.permissions().mode() & 0o111 != 0;
                 info += &format!("{} {id}\t{file}\n", if exec { "100755" } else { "100644" });
             }
-            util::output_with_input(&mut with_index(&["update-index", "--add", "--index-info"]), info.as_bytes())?;
+            util::output_with_input(
+                &mut with_index(&["update-index", "--add", "--index-info"]),
+                info.as_bytes(),
+            )?;
         }
         let diff = Manifest::diff_path(root, patch);
         if diff.exists() {
@@ -88,7 +102,10 @@ pub fn apply(root: &Path, repo: &Path, base: &str, manifest: &Manifest) -> Resul
         parent = commit;
     }
     let _ = fs::remove_file(&index);
-    Ok(Applied { base: base.to_string(), commits })
+    Ok(Applied {
+        base: base.to_string(),
+        commits,
+    })
 }
 
 /// Splits `Name <mail>`.
@@ -108,7 +125,11 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
         for f in &failed {
             println!("FAIL {}: {}", f.name, f.detail);
         }
-        bail!("{} of {} series checks failed", failed.len(), outcomes.len());
+        bail!(
+            "{} of {} series checks failed",
+            failed.len(),
+            outcomes.len()
+        );
     }
     step(format!("series OK: {} checks passed", outcomes.len()));
     Ok(())
@@ -119,21 +140,40 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
 pub fn check(ctx: &Ctx, out: Option<&Path>) -> Result<Vec<Outcome>> {
     crate::setup::packages()?;
     let manifest = Manifest::load(&ctx.root)?;
-    let mut outcomes = vec![Outcome::from_result("series.manifest", manifest.validate(&ctx.root))];
+    let mut outcomes = vec![Outcome::from_result(
+        "series.manifest",
+        manifest.validate(&ctx.root),
+    )];
     if !outcomes[0].passed {
         return Ok(outcomes);
     }
     let repo = tree::repo(ctx)?;
-    step(format!("applying {} patches to the base", manifest.patches.len()));
+    step(format!(
+        "applying {} patches to the base",
+        manifest.patches.len()
+    ));
     let applied = apply(&ctx.root, &repo.dir, &repo.base, &manifest)?;
-    let out = out.map(Path::to_path_buf).unwrap_or_else(|| ctx.build.join("series"));
+    let out = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| ctx.build.join("series"));
     let patches = export(&repo.dir, &applied, &manifest, &out)?;
-    note(format!("wrote {} patches and a cover letter to {}", patches.len(), out.display()));
+    note(format!(
+        "wrote {} patches and a cover letter to {}",
+        patches.len(),
+        out.display()
+    ));
 
     let am = tree::am_checkout(ctx, &repo)?;
-    outcomes.push(Outcome::from_result("series.git-am-round-trip", round_trip(&am, &applied, &patches)));
+    outcomes.push(Outcome::from_result(
+        "series.git-am-round-trip",
+        round_trip(&am, &applied, &patches),
+    ));
     for (i, patch) in patches.iter().enumerate() {
-        let name = format!("series.checkpatch.{:04}-{}", i + 1, manifest.patches[i].name);
+        let name = format!(
+            "series.checkpatch.{:04}-{}",
+            i + 1,
+            manifest.patches[i].name
+        );
         outcomes.push(Outcome::from_result(&name, checkpatch(&am, patch)));
     }
     Ok(outcomes)
@@ -141,7 +181,12 @@ pub fn check(ctx: &Ctx, out: Option<&Path>) -> Result<Vec<Outcome>> {
 
 /// Writes the series with a cover letter to `out`; returns the patch files
 /// (without the cover letter), in order.
-pub fn export(repo: &Path, applied: &Applied, manifest: &Manifest, out: &Path) -> Result<Vec<PathBuf>> {
+pub fn export(
+    repo: &Path,
+    applied: &Applied,
+    manifest: &Manifest,
+    out: &Path,
+) -> Result<Vec<PathBuf>> {
     fs::create_dir_all(out)?;
     for entry in fs::read_dir(out)? {
         let path = entry?.path();
@@ -153,8 +198,19 @@ pub fn export(repo: &Path, applied: &Applied, manifest: &Manifest, out: &Path) -
     let range = format!("{}..{}", applied.base, applied.head());
     util::run(
         git(repo)
-            .args(["-c", "format.signOff=false", "-c", "format.coverLetter=false"])
-            .args(["format-patch", "-q", "--cover-letter", "--no-signature", "--zero-commit"])
+            .args([
+                "-c",
+                "format.signOff=false",
+                "-c",
+                "format.coverLetter=false",
+            ])
+            .args([
+                "format-patch",
+                "-q",
+                "--cover-letter",
+                "--no-signature",
+                "--zero-commit",
+            ])
             .arg(format!("--base={}", applied.base))
             .arg("-o")
             .arg(out)
@@ -178,7 +234,11 @@ pub fn export(repo: &Path, applied: &Applied, manifest: &Manifest, out: &Path) -
         .replace("*** BLURB HERE ***", manifest.series.message.trim());
     fs::write(&cover, text)?;
     if files.len() != applied.commits.len() {
-        bail!("format-patch wrote {} patches for {} commits", files.len(), applied.commits.len());
+        bail!(
+            "format-patch wrote {} patches for {} commits",
+            files.len(),
+            applied.commits.len()
+        );
     }
     Ok(files)
 }
@@ -201,17 +261,27 @@ fn round_trip(am: &Path, applied: &Applied, patches: &[PathBuf]) -> Result<()> {
     let got = util::output(git(am).args(["rev-list", "--reverse", &range]))?;
     let got: Vec<&str> = got.lines().collect();
     if got.len() != applied.commits.len() {
-        bail!("git am made {} commits, the series has {}", got.len(), applied.commits.len());
+        bail!(
+            "git am made {} commits, the series has {}",
+            got.len(),
+            applied.commits.len()
+        );
     }
     for (i, (a, b)) in got.iter().zip(&applied.commits).enumerate() {
         let tree = |c: &str| util::output(git(am).args(["rev-parse", &format!("{c}^{{tree}}")]));
         if tree(a)? != tree(b)? {
             let diff = util::output(git(am).args(["diff", "--stat", b, a]))?;
-            bail!("after patch {} the tree differs from base + overlay + diffs:\n{diff}", i + 1);
+            bail!(
+                "after patch {} the tree differs from base + overlay + diffs:\n{diff}",
+                i + 1
+            );
         }
         let msg = |c: &str| util::output(git(am).args(["log", "-1", "--format=%an <%ae>%n%B", c]));
         if msg(a)? != msg(b)? {
-            bail!("patch {}'s author or message changed through format-patch and am", i + 1);
+            bail!(
+                "patch {}'s author or message changed through format-patch and am",
+                i + 1
+            );
         }
     }
     Ok(())
@@ -226,8 +296,13 @@ fn checkpatch(tree: &Path, patch: &Path) -> Result<()> {
         .output()
         .context("cannot run checkpatch.pl")?;
     let text = String::from_utf8_lossy(&out.stdout);
-    let (errors, warnings) = checkpatch_totals(&text)
-        .with_context(|| format!("checkpatch printed no totals:\n{}{}", text, String::from_utf8_lossy(&out.stderr)))?;
+    let (errors, warnings) = checkpatch_totals(&text).with_context(|| {
+        format!(
+            "checkpatch printed no totals:\n{}{}",
+            text,
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })?;
     if errors > 0 {
         bail!("{errors} errors, {warnings} warnings:\n{text}");
     }
@@ -236,7 +311,10 @@ fn checkpatch(tree: &Path, patch: &Path) -> Result<()> {
             "checkpatch: {} has {warnings} warnings",
             patch.file_name().unwrap_or_default().to_string_lossy()
         ));
-        for line in text.lines().filter(|l| l.starts_with("WARNING") || l.starts_with("CHECK")) {
+        for line in text
+            .lines()
+            .filter(|l| l.starts_with("WARNING") || l.starts_with("CHECK"))
+        {
             note(format!("  {line}"));
         }
     }
@@ -265,6 +343,9 @@ mod tests {
 
     #[test]
     fn splits_people() {
-        assert_eq!(person("Jane Hacker <jane@example.org>"), ("Jane Hacker", "jane@example.org"));
+        assert_eq!(
+            person("Jane Hacker <jane@example.org>"),
+            ("Jane Hacker", "jane@example.org")
+        );
     }
 }

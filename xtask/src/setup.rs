@@ -109,7 +109,10 @@ pub fn packages() -> Result<()> {
     }
     let still = missing(&all)?;
     if !still.is_empty() {
-        bail!("apt-get finished but these packages are still missing: {}", still.join(" "));
+        bail!(
+            "apt-get finished but these packages are still missing: {}",
+            still.join(" ")
+        );
     }
     Ok(())
 }
@@ -119,7 +122,9 @@ pub fn packages() -> Result<()> {
 /// (GitPython); without them the check silently passes everything.
 fn checkpatch_python() -> Result<()> {
     let ok = |cmd: &mut Command| cmd.output().map(|o| o.status.success()).unwrap_or(false);
-    if ok(Command::new("python").arg("--version")) && !ok(Command::new("python").args(["-c", "import ply, git"])) {
+    if ok(Command::new("python").arg("--version"))
+        && !ok(Command::new("python").args(["-c", "import ply, git"]))
+    {
         step("installing ply and GitPython for checkpatch's SPDX check (pip)");
         util::run(Command::new("python").args(["-m", "pip", "install", "-q", "ply", "GitPython"]))
             .context("cannot install ply and GitPython for `python`")?;
@@ -129,7 +134,12 @@ fn checkpatch_python() -> Result<()> {
 
 fn add_backports() -> Result<()> {
     let listed = Command::new("grep")
-        .args(["-rqs", "bookworm-backports", "/etc/apt/sources.list", "/etc/apt/sources.list.d"])
+        .args([
+            "-rqs",
+            "bookworm-backports",
+            "/etc/apt/sources.list",
+            "/etc/apt/sources.list.d",
+        ])
         .status()?
         .success();
     if !listed {
@@ -181,7 +191,10 @@ pub fn bindgen(ctx: &Ctx) -> Result<PathBuf> {
     let status = Command::new(cargo)
         .args(["install", "--locked", "--quiet", "bindgen-cli", "--root"])
         .arg(&root)
-        .env("LIBCLANG_PATH", format!("{}/lib", LLVM_BIN.trim_end_matches("/bin")))
+        .env(
+            "LIBCLANG_PATH",
+            format!("{}/lib", LLVM_BIN.trim_end_matches("/bin")),
+        )
         .status()
         .context("cannot run cargo install")?;
     if !status.success() || !bin.exists() {
@@ -202,7 +215,10 @@ impl PrivateApt {
         let dir = ctx.cache.join("apt").join(name);
         fs::create_dir_all(dir.join("lists/partial"))?;
         util::write_if_changed(&dir.join("sources.list"), format!("{source}\n").as_bytes())?;
-        let apt = Self { dir, archs: archs.to_vec() };
+        let apt = Self {
+            dir,
+            archs: archs.to_vec(),
+        };
         let has_index = fs::read_dir(apt.dir.join("lists"))?
             .filter_map(|e| e.ok())
             .any(|e| e.file_name().to_string_lossy().ends_with("Release"));
@@ -216,11 +232,22 @@ impl PrivateApt {
         let mut cmd = Command::new("apt-get");
         cmd.current_dir(cwd)
             .arg("-o")
-            .arg(format!("Dir::Etc::sourcelist={}", self.dir.join("sources.list").display()))
+            .arg(format!(
+                "Dir::Etc::sourcelist={}",
+                self.dir.join("sources.list").display()
+            ))
             .args(["-o", "Dir::Etc::sourceparts=/dev/null"])
             .arg("-o")
-            .arg(format!("Dir::State::Lists={}", self.dir.join("lists").display()))
-            .args(["-o", "Dir::State::status=/dev/null", "-o", "APT::Sandbox::User=root"]);
+            .arg(format!(
+                "Dir::State::Lists={}",
+                self.dir.join("lists").display()
+            ))
+            .args([
+                "-o",
+                "Dir::State::status=/dev/null",
+                "-o",
+                "APT::Sandbox::User=root",
+            ]);
         for a in &self.archs {
             cmd.arg("-o").arg(format!("APT::Architectures::={a}"));
         }
@@ -255,12 +282,19 @@ pub fn busybox(ctx: &Ctx, arch: crate::build::Arch) -> Result<PathBuf> {
         &["amd64", "arm64"],
     )?;
     let dl = ctx.cache.join("dl");
-    apt.fetch(&["download", &format!("busybox-static:{}", arch.debian())], &dl)?;
+    apt.fetch(
+        &["download", &format!("busybox-static:{}", arch.debian())],
+        &dl,
+    )?;
     let deb = fs::read_dir(&dl)?
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .find(|p| {
-            let n = p.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let n = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
             n.starts_with("busybox-static_") && n.ends_with(&format!("_{}.deb", arch.debian()))
         })
         .context("apt-get download left no busybox-static package")?;

@@ -18,10 +18,12 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     crate::setup::packages()?;
     let mut outcomes = unit_tests(ctx);
     report(&outcomes);
-    let series = series::check(ctx, None).unwrap_or_else(|e| vec![Outcome::fail("series", format!("{e:#}"))]);
+    let series = series::check(ctx, None)
+        .unwrap_or_else(|e| vec![Outcome::fail("series", format!("{e:#}"))]);
     report(&series);
     outcomes.extend(series);
-    outcomes.extend(kernels(ctx).unwrap_or_else(|e| vec![Outcome::fail("kernels", format!("{e:#}"))]));
+    outcomes
+        .extend(kernels(ctx).unwrap_or_else(|e| vec![Outcome::fail("kernels", format!("{e:#}"))]));
 
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed).collect();
     if !failed.is_empty() {
@@ -31,7 +33,11 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
         }
     }
     println!("\ntook {}", util::fmt_duration(start.elapsed()));
-    println!("{} passed, {} failed", outcomes.len() - failed.len(), failed.len());
+    println!(
+        "{} passed, {} failed",
+        outcomes.len() - failed.len(),
+        failed.len()
+    );
     if !failed.is_empty() {
         std::process::exit(1);
     }
@@ -48,7 +54,12 @@ fn unit_tests(ctx: &Ctx) -> Vec<Outcome> {
         .output();
     let out = match out {
         Ok(o) => o,
-        Err(e) => return vec![Outcome::fail("xtask.unit-tests", format!("cannot run cargo test: {e}"))],
+        Err(e) => {
+            return vec![Outcome::fail(
+                "xtask.unit-tests",
+                format!("cannot run cargo test: {e}"),
+            )]
+        }
     };
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let mut outcomes = parse_cargo_test(&text);
@@ -79,13 +90,20 @@ pub fn parse_cargo_test(text: &str) -> Vec<Outcome> {
 
 /// Builds each kernel the scenarios need once, and boots every scenario.
 fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
-    let scenarios: Vec<Scenario> = scenario::load(&ctx.root)?.into_iter().filter(|s| !s.demo).collect();
+    let scenarios: Vec<Scenario> = scenario::load(&ctx.root)?
+        .into_iter()
+        .filter(|s| !s.demo)
+        .collect();
     let repo = tree::checkout(ctx, false).context("cannot prepare build/tree")?;
+    let mut outcomes = crate::rustavailable::check(ctx, &repo.dir)?;
+    report(&outcomes);
     let mut groups: BTreeMap<String, Vec<&Scenario>> = BTreeMap::new();
     for s in &scenarios {
-        groups.entry(build::build_name(s.arch, &s.configs)).or_default().push(s);
+        groups
+            .entry(build::build_name(s.arch, &s.configs))
+            .or_default()
+            .push(s);
     }
-    let mut outcomes = Vec::new();
     for (name, group) in groups {
         let first = group[0];
         match build::build(ctx, &repo.dir, first.arch, &first.configs) {
@@ -93,7 +111,8 @@ fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
                 outcomes.push(Outcome::pass(format!("build.{name}")));
                 for s in group {
                     let result = boot::boot(ctx, &kernel, s, boot::Show::Quiet);
-                    let result = result.unwrap_or_else(|e| vec![Outcome::fail(s.id(), format!("{e:#}"))]);
+                    let result =
+                        result.unwrap_or_else(|e| vec![Outcome::fail(s.id(), format!("{e:#}"))]);
                     report(&result);
                     outcomes.extend(result);
                 }
@@ -114,9 +133,17 @@ fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
 /// Says how a step went as soon as it is over.
 fn report(outcomes: &[Outcome]) {
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed).collect();
-    util::note(format!("{} passed, {} failed", outcomes.len() - failed.len(), failed.len()));
+    util::note(format!(
+        "{} passed, {} failed",
+        outcomes.len() - failed.len(),
+        failed.len()
+    ));
     for o in failed {
-        util::note(format!("FAIL {}: {}", o.name, o.detail.lines().next().unwrap_or("")));
+        util::note(format!(
+            "FAIL {}: {}",
+            o.name,
+            o.detail.lines().next().unwrap_or("")
+        ));
     }
 }
 
@@ -126,7 +153,9 @@ mod tests {
 
     #[test]
     fn reads_libtest_output() {
-        let o = parse_cargo_test("running 2 tests\ntest a::b ... ok\ntest c ... FAILED\n\ntest result: FAILED.");
+        let o = parse_cargo_test(
+            "running 2 tests\ntest a::b ... ok\ntest c ... FAILED\n\ntest result: FAILED.",
+        );
         assert_eq!(o.len(), 2);
         assert!(o[0].passed && o[0].name == "xtask.a::b");
         assert!(!o[1].passed);

@@ -42,7 +42,10 @@ pub fn repo(ctx: &Ctx) -> Result<Repo> {
         fs::write(&alternates, format!("{current}{}\n", objects.display()))?;
     }
     util::run(git(&dir).args(["update-ref", BASE, &base.commit]))?;
-    Ok(Repo { dir, base: base.commit })
+    Ok(Repo {
+        dir,
+        base: base.commit,
+    })
 }
 
 fn rev(dir: &Path, name: &str) -> Option<String> {
@@ -56,7 +59,12 @@ pub fn am_checkout(ctx: &Ctx, repo: &Repo) -> Result<PathBuf> {
         step("checking out a second tree in build/am-check for the git am round trip (first time only)");
         let _ = fs::remove_dir_all(&dir);
         util::run(git(&repo.dir).args(["worktree", "prune"]))?;
-        util::run(git(&repo.dir).args(["worktree", "add", "-q", "--detach", "-f"]).arg(&dir).arg(&repo.base))?;
+        util::run(
+            git(&repo.dir)
+                .args(["worktree", "add", "-q", "--detach", "-f"])
+                .arg(&dir)
+                .arg(&repo.base),
+        )?;
     }
     Ok(dir)
 }
@@ -116,7 +124,11 @@ pub fn checkout(ctx: &Ctx, force: bool) -> Result<Repo> {
 /// Splits a commit message into subject, body and `Signed-off-by:` names.
 pub fn split_message(raw: &str) -> (String, String, Vec<String>) {
     let mut lines: Vec<&str> = raw.trim_end().lines().collect();
-    let subject = if lines.is_empty() { String::new() } else { lines.remove(0).trim().to_string() };
+    let subject = if lines.is_empty() {
+        String::new()
+    } else {
+        lines.remove(0).trim().to_string()
+    };
     let mut signers = Vec::new();
     while let Some(last) = lines.last() {
         if let Some(who) = last.strip_prefix("Signed-off-by:") {
@@ -183,11 +195,21 @@ pub fn sync(root: &Path, dir: &Path, base: &str) -> Result<Manifest> {
             .map(|p| p.name.clone())
             .unwrap_or_else(|| manifest::slug(&subject));
         if names.contains(&name) {
-            name = (2..).map(|n| format!("{name}-{n}")).find(|n| !names.contains(n)).expect("unbounded");
+            name = (2..)
+                .map(|n| format!("{name}-{n}"))
+                .find(|n| !names.contains(n))
+                .expect("unbounded");
         }
         names.insert(name.clone());
 
-        let changes = util::output(git(dir).args(["diff-tree", "-r", "--no-renames", "--name-status", &format!("{c}^"), c]))?;
+        let changes = util::output(git(dir).args([
+            "diff-tree",
+            "-r",
+            "--no-renames",
+            "--name-status",
+            &format!("{c}^"),
+            c,
+        ]))?;
         let changes: Vec<(char, String)> = changes
             .lines()
             .filter_map(|l| l.split_once('\t'))
@@ -197,10 +219,14 @@ pub fn sync(root: &Path, dir: &Path, base: &str) -> Result<Manifest> {
         let upstream: BTreeSet<String> = if paths.is_empty() {
             BTreeSet::new()
         } else {
-            util::output(git(dir).args(["ls-tree", "-r", "--name-only", base, "--"]).args(&paths))?
-                .lines()
-                .map(String::from)
-                .collect()
+            util::output(
+                git(dir)
+                    .args(["ls-tree", "-r", "--name-only", base, "--"])
+                    .args(&paths),
+            )?
+            .lines()
+            .map(String::from)
+            .collect()
         };
         let mut touched_upstream = Vec::new();
         for (status, path) in &changes {
@@ -228,7 +254,13 @@ pub fn sync(root: &Path, dir: &Path, base: &str) -> Result<Manifest> {
         } else {
             Some(util::output_bytes(
                 git(dir)
-                    .args(["diff", "--binary", "--no-renames", "--no-color", "--no-ext-diff"])
+                    .args([
+                        "diff",
+                        "--binary",
+                        "--no-renames",
+                        "--no-color",
+                        "--no-ext-diff",
+                    ])
                     .args([&format!("{c}^"), *c, "--"])
                     .args(&touched_upstream),
             )?)
@@ -239,7 +271,11 @@ pub fn sync(root: &Path, dir: &Path, base: &str) -> Result<Manifest> {
             message,
             author: (author != old.series.author).then_some(author.clone()),
             // Only a sign-off other than the author's own needs spelling out.
-            signed_off_by: if signers == [author.clone()] { Vec::new() } else { signers },
+            signed_off_by: if signers == [author.clone()] {
+                Vec::new()
+            } else {
+                signers
+            },
             files: Vec::new(),
         });
     }
@@ -256,11 +292,16 @@ pub fn sync(root: &Path, dir: &Path, base: &str) -> Result<Manifest> {
     }
     remove_empty_dirs(&overlay)?;
     for path in owner.keys() {
-        let content = util::output_bytes(git(dir).args(["cat-file", "blob", &format!("HEAD:{path}")]))?;
+        let content =
+            util::output_bytes(git(dir).args(["cat-file", "blob", &format!("HEAD:{path}")]))?;
         let mode = util::output(git(dir).args(["ls-tree", "HEAD", "--", path]))?;
         let target = overlay.join(path);
         util::write_if_changed(&target, &content)?;
-        let perm = if mode.starts_with("100755") { 0o755 } else { 0o644 };
+        let perm = if mode.starts_with("100755") {
+            0o755
+        } else {
+            0o644
+        };
         fs::set_permissions(&target, fs::Permissions::from_mode(perm))?;
     }
     let diff_dir = root.join(DIFFS);
@@ -270,15 +311,18 @@ pub fn sync(root: &Path, dir: &Path, base: &str) -> Result<Manifest> {
     }
     for (patch, diff) in patches.iter().zip(&diffs) {
         if let Some(diff) = diff {
-            fs::write(Manifest::diff_path(&root, patch), diff)?;
+            fs::write(Manifest::diff_path(root, patch), diff)?;
         }
     }
-    let manifest = Manifest { series: old.series.clone(), patches };
+    let manifest = Manifest {
+        series: old.series.clone(),
+        patches,
+    };
     fs::write(root.join(manifest::FILE), manifest.to_toml())?;
-    manifest.validate(&root)?;
+    manifest.validate(root)?;
 
     // The series made from what was written must give the tree back.
-    let applied: Applied = series::apply(&root, dir, base, &manifest)?;
+    let applied: Applied = series::apply(root, dir, base, &manifest)?;
     let tree = |c: &str| util::output(git(dir).args(["rev-parse", &format!("{c}^{{tree}}")]));
     if tree(applied.head())? != tree("HEAD")? {
         bail!("the regenerated series does not give build/tree's tree back; this is a bug in xtask sync");
@@ -349,7 +393,12 @@ mod round_trip {
         // The "upstream" base: two files.
         fs::write(dir.join("Makefile"), "VERSION = 5\nPATCHLEVEL = 10\n").unwrap();
         fs::write(dir.join("kernel/kallsyms.c"), "int len = 128;\n").unwrap();
-        util::run(Command::new("git").args(["init", "-q", "-b", "series"]).arg(&dir)).unwrap();
+        util::run(
+            Command::new("git")
+                .args(["init", "-q", "-b", "series"])
+                .arg(&dir),
+        )
+        .unwrap();
         git_in(&dir, &["add", "-A"]);
         git_in(&dir, &["commit", "-q", "-m", "Linux 5.10.223"]);
         let base = git_in(&dir, &["rev-parse", "HEAD"]);
@@ -381,15 +430,28 @@ message = "Because."
         let applied = series::apply(&root, &dir, &base, &m).unwrap();
         assert_eq!(applied.commits.len(), 1);
         // Same inputs, same commit.
-        assert_eq!(series::apply(&root, &dir, &base, &m).unwrap().commits, applied.commits);
-        git_in(&dir, &["checkout", "-q", "-f", "-B", "series", applied.head()]);
-        assert_eq!(fs::read_to_string(dir.join("kernel/kallsyms.c")).unwrap(), "int len = 512;\n");
+        assert_eq!(
+            series::apply(&root, &dir, &base, &m).unwrap().commits,
+            applied.commits
+        );
+        git_in(
+            &dir,
+            &["checkout", "-q", "-f", "-B", "series", applied.head()],
+        );
+        assert_eq!(
+            fs::read_to_string(dir.join("kernel/kallsyms.c")).unwrap(),
+            "int len = 512;\n"
+        );
 
         // The developer amends the file the first patch adds and commits a
         // second patch touching upstream and adding a file.
         fs::write(dir.join("rust/lib.rs"), "// SPDX\n// more\n").unwrap();
         git_in(&dir, &["commit", "-q", "-a", "--amend", "--no-edit"]);
-        fs::write(dir.join("Makefile"), "VERSION = 5\nPATCHLEVEL = 10\nRUST = 1\n").unwrap();
+        fs::write(
+            dir.join("Makefile"),
+            "VERSION = 5\nPATCHLEVEL = 10\nRUST = 1\n",
+        )
+        .unwrap();
         fs::write(dir.join("kernel/new.c"), "int x;\n").unwrap();
         git_in(&dir, &["add", "-A"]);
         git_in(&dir, &["commit", "-q", "-m", "kbuild: add Rust\n\nIt is time.\n\nSigned-off-by: Dev <dev@example.org>\nSigned-off-by: Other <o@example.org>"]);
@@ -403,15 +465,28 @@ message = "Because."
         assert_eq!(synced.patches[1].files, ["kernel/new.c"]);
         assert_eq!(synced.patches[1].message, "It is time.");
         assert_eq!(synced.patches[1].signed_off_by.len(), 2);
-        assert_eq!(fs::read_to_string(root.join("linux/rust/lib.rs")).unwrap(), "// SPDX\n// more\n");
-        assert!(fs::read_to_string(root.join("diffs/kbuild-add-rust.diff")).unwrap().contains("+RUST = 1"));
-        assert!(fs::read_to_string(root.join("diffs/long-names.diff")).unwrap().contains("+int len = 512;"));
+        assert_eq!(
+            fs::read_to_string(root.join("linux/rust/lib.rs")).unwrap(),
+            "// SPDX\n// more\n"
+        );
+        assert!(fs::read_to_string(root.join("diffs/kbuild-add-rust.diff"))
+            .unwrap()
+            .contains("+RUST = 1"));
+        assert!(fs::read_to_string(root.join("diffs/long-names.diff"))
+            .unwrap()
+            .contains("+int len = 512;"));
 
         // What sync wrote makes the same tree again, and reads back equal.
         let again = Manifest::load(&root).unwrap();
         assert_eq!(again, synced);
         let applied = series::apply(&root, &dir, &base, &again).unwrap();
-        assert_eq!(git_in(&dir, &["rev-parse", &format!("{}^{{tree}}", applied.head())]), head_tree);
+        assert_eq!(
+            git_in(
+                &dir,
+                &["rev-parse", &format!("{}^{{tree}}", applied.head())]
+            ),
+            head_tree
+        );
         fs::remove_dir_all(&top).unwrap();
     }
 }

@@ -58,11 +58,19 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn pass(name: impl Into<String>) -> Self {
-        Self { name: name.into(), passed: true, detail: String::new() }
+        Self {
+            name: name.into(),
+            passed: true,
+            detail: String::new(),
+        }
     }
 
     pub fn fail(name: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self { name: name.into(), passed: false, detail: detail.into() }
+        Self {
+            name: name.into(),
+            passed: false,
+            detail: detail.into(),
+        }
     }
 
     pub fn from_result(name: &str, result: Result<()>) -> Self {
@@ -100,7 +108,8 @@ pub fn run(cmd: &mut Command) -> Result<()> {
 /// Runs a command and returns its standard output (trimmed of the last newline).
 pub fn output(cmd: &mut Command) -> Result<String> {
     let out = output_bytes(cmd)?;
-    let mut s = String::from_utf8(out).with_context(|| format!("`{}` printed non-UTF-8", describe(cmd)))?;
+    let mut s =
+        String::from_utf8(out).with_context(|| format!("`{}` printed non-UTF-8", describe(cmd)))?;
     if s.ends_with('\n') {
         s.pop();
     }
@@ -158,7 +167,12 @@ pub fn git(dir: &Path) -> Command {
     cmd.arg("-C")
         .arg(dir)
         .args(["-c", "core.autocrlf=false", "-c", "core.fileMode=true"])
-        .args(["-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false"])
+        .args([
+            "-c",
+            "diff.noprefix=false",
+            "-c",
+            "diff.mnemonicPrefix=false",
+        ])
         .args(["-c", "advice.detachedHead=false", "-c", "gc.auto=0"])
         .env("GIT_TERMINAL_PROMPT", "0")
         .env_remove("GIT_DIR")
@@ -243,7 +257,8 @@ pub fn run_logged(cmd: &mut Command, log: &Path, label: &str) -> Result<()> {
     .collect();
     let done = Arc::new(AtomicBool::new(false));
     let ticker = {
-        let (done, lines, last, label) = (done.clone(), lines.clone(), last.clone(), label.to_string());
+        let (done, lines, last, label) =
+            (done.clone(), lines.clone(), last.clone(), label.to_string());
         std::thread::spawn(move || {
             let mut next = Duration::from_secs(30);
             while !done.load(Ordering::Relaxed) {
@@ -296,7 +311,9 @@ pub fn tail(text: &str, n: usize) -> String {
 
 /// Whether we run as root (needed to install packages).
 pub fn is_root() -> bool {
-    output(Command::new("id").arg("-u")).map(|u| u == "0").unwrap_or(false)
+    output(Command::new("id").arg("-u"))
+        .map(|u| u == "0")
+        .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -306,7 +323,9 @@ mod tests {
     #[test]
     fn finds_the_first_error_of_a_build_log() {
         let log = "  CC      init/main.o\nfoo.c:3:1: error: expected ';'\n  1 | x\nmake[1]: *** [x] Error 1\n";
-        assert!(first_error(log).unwrap().starts_with("foo.c:3:1: error: expected ';'"));
+        assert!(first_error(log)
+            .unwrap()
+            .starts_with("foo.c:3:1: error: expected ';'"));
         assert_eq!(first_error("  CC      a.o\n  LD      vmlinux\n"), None);
     }
 

@@ -1,0 +1,92 @@
+# The Rust samples as modules: each loads and unloads, parameters given
+# on the insmod line show up in sysfs, and bad values are refused with a
+# message while the module stays out.
+
+. /etc/test-lib.sh
+
+M=/lib/modules
+P=/sys/module/rust_module_parameters/parameters
+
+# log_has NAME TEXT...: pass NAME if every TEXT is a line (after the time
+# stamp) of the kernel log.
+log_has() {
+	_n=$1; shift
+	_log=$(dmesg | sed 's/^\[[^]]*\] //')
+	for _want in "$@"; do
+		if ! printf '%s\n' "$_log" | grep -qxF "$_want"; then
+			fail "$_n" "no line '$_want' in the kernel log"
+			return 1
+		fi
+	done
+	pass "$_n"
+}
+
+# load_unload NAME MODULE INIT_LINE EXIT_LINE: insmod, check, rmmod, check.
+# (Shell variables are global: log_has owns $_n.)
+load_unload() {
+	_t=$1; _mod=$2; _init=$3; _exit=$4
+	if ! OUT=$(insmod $M/$_mod.ko 2>&1); then
+		fail "$_t.insmod" "insmod $_mod.ko: $OUT"
+		return 1
+	fi
+	pass "$_t.insmod"
+	log_has "$_t.init" "$_init"
+	[ -d /sys/module/$_mod ] && pass "$_t.sysfs" ||
+		fail "$_t.sysfs" "no /sys/module/$_mod after insmod"
+	if OUT=$(rmmod $_mod 2>&1) && [ ! -d /sys/module/$_mod ]; then
+		pass "$_t.rmmod"
+	else
+		fail "$_t.rmmod" "rmmod $_mod: $OUT"
+	fi
+	log_has "$_t.exit" "$_exit"
+}
+
+load_unload rust.minimal rust_minimal \
+	"rust_minimal: Rust minimal sample (init)" \
+	"rust_minimal: Rust minimal sample (exit)"
+log_has rust.minimal.state \
+	"rust_minimal: Am I built-in? false" \
+	"rust_minimal: My numbers are [72, 108, 200]"
+
+load_unload rust.print rust_print \
+	"rust_print: Rust printing macros sample (init)" \
+	"rust_print: Rust printing macros sample (exit)"
+
+# Parameters on the insmod line.
+if OUT=$(insmod $M/rust_module_parameters.ko my_i32=-5 my_u8=200 \
+	my_str=hello my_array=4,5 2>&1); then
+	pass rust.params.insmod
+	check_output rust.params.sysfs "-5 200 hello 4,5" \
+		cat $P/my_i32 $P/my_u8 $P/my_str $P/my_array
+	log_has rust.params.printed \
+		"rust_module_parameters:   my_i32:   -5" \
+		"rust_module_parameters:   my_str:   hello"
+	OUT=$(rmmod rust_module_parameters 2>&1) && pass rust.params.rmmod ||
+		fail rust.params.rmmod "rmmod rust_module_parameters: $OUT"
+else
+	fail rust.params.insmod "insmod rust_module_parameters.ko: $OUT"
+fi
+
+# refused NAME ARG: insmod with ARG must fail, say why in the kernel log,
+# and leave the module unloaded.
+refused() {
+	_n=$1; _arg=$2
+	if OUT=$(insmod $M/rust_module_parameters.ko "$_arg" 2>&1); then
+		fail "$_n" "insmod with $_arg succeeded"
+		rmmod rust_module_parameters 2>/dev/null
+		return 1
+	fi
+	if [ -d /sys/module/rust_module_parameters ]; then
+		fail "$_n" "insmod with $_arg failed but the module is loaded"
+	elif ! dmesg | tail -n 5 | grep -qF "invalid for parameter"; then
+		fail "$_n" "no 'invalid for parameter' message for $_arg (insmod: $OUT)"
+	else
+		pass "$_n"
+	fi
+}
+refused rust.params.out-of-range my_u8=999
+refused rust.params.wrong-type my_i32=abc
+refused rust.params.bad-array my_array=1,2,3,4,5
+
+check_kernel_log rust.kernel-log
+exit 0

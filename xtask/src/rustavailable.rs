@@ -1,0 +1,188 @@
+//! Tests of `make LLVM=1 rustavailable`: it must accept the project's
+//! toolchain and refuse, with one reason and a fix, each way a toolchain
+//! can be broken. Broken toolchains are made of the real tools behind
+//! wrapper scripts, or of Debian's own too-old bindgen.
+
+use crate::build::{self, Arch};
+use crate::util::{Ctx, Outcome};
+use anyhow::Result;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+struct Case {
+    name: &'static str,
+    /// Make variables overriding the project's toolchain.
+    vars: Vec<String>,
+    succeeds: bool,
+    /// What the output must say.
+    says: Vec<String>,
+}
+
+fn script(dir: &Path, name: &str, body: &str) -> Result<PathBuf> {
+    let path = dir.join(name);
+    fs::write(&path, format!("#!/bin/sh\n{body}\n"))?;
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755))?;
+    Ok(path)
+}
+
+fn cases(ctx: &Ctx, fake: &Path) -> Result<Vec<Case>> {
+    let bindgen = crate::setup::bindgen(ctx)?;
+    let empty = fake.join("empty");
+    fs::create_dir_all(&empty)?;
+    let old_rustc = script(
+        fake,
+        "rustc-1.80",
+        "echo 'rustc 1.80.0 (051478957 2024-07-21)'",
+    )?;
+    // A compiler whose sysroot has no library source, like rustup's
+    // without the rust-src component.
+    let no_src = script(
+        fake,
+        "rustc-no-src",
+        &format!(
+            "[ \"$*\" = '--print sysroot' ] && echo {} && exit 0\nexec /usr/bin/rustc \"$@\"",
+            empty.display()
+        ),
+    )?;
+    let no_libclang = script(
+        fake,
+        "bindgen-no-libclang",
+        &format!(
+            "LIBCLANG_PATH={} PATH=/usr/bin:/bin exec {} \"$@\"",
+            empty.display(),
+            bindgen.display()
+        ),
+    )?;
+    let other_clang = script(
+        fake,
+        "clang-15",
+        &format!(
+            "case \"$*\" in *-E*) echo '15.0.7' ;; *) exec {}/clang \"$@\" ;; esac",
+            crate::setup::LLVM_BIN
+        ),
+    )?;
+    let var = |k: &str, v: &Path| format!("{k}={}", v.display());
+    let mut cases = vec![
+        Case {
+            name: "works",
+            vars: vec![],
+            succeeds: true,
+            says: vec!["Rust is available: rustc 1.".into(), " bindgen 0.".into()],
+        },
+        Case {
+            name: "rustc-missing",
+            vars: vec!["RUSTC=/nonexistent/rustc".into()],
+            succeeds: false,
+            says: vec!["Rust compiler '/nonexistent/rustc' could not be found".into()],
+        },
+        Case {
+            name: "rustc-too-old",
+            vars: vec![var("RUSTC", &old_rustc)],
+            succeeds: false,
+            says: vec![
+                "is too old: 1.80.0".into(),
+                "At least 1.85.0 is needed".into(),
+            ],
+        },
+        Case {
+            name: "rust-src-missing",
+            vars: vec![var("RUSTC", &no_src)],
+            succeeds: false,
+            says: vec![
+                "The source of the Rust standard library was not found".into(),
+                "RUSTC=/usr/bin/rustc".into(),
+            ],
+        },
+        Case {
+            name: "bindgen-missing",
+            vars: vec!["BINDGEN=/nonexistent/bindgen".into()],
+            succeeds: false,
+            says: vec!["'/nonexistent/bindgen' could not be found".into()],
+        },
+        Case {
+            name: "bindgen-too-old",
+            vars: vec!["BINDGEN=/usr/bin/bindgen".into()],
+            succeeds: false,
+            says: vec![
+                "is too old: 0.60".into(),
+                "At least 0.65.1 is needed".into(),
+            ],
+        },
+        Case {
+            name: "libclang-missing",
+            vars: vec![var("BINDGEN", &no_libclang)],
+            succeeds: false,
+            says: vec!["could not find libclang".into(), "LIBCLANG_PATH".into()],
+        },
+        Case {
+            name: "libclang-differs-from-clang",
+            vars: vec![var("CC", &other_clang)],
+            succeeds: true,
+            says: vec!["differs".into(), "(15.0.7)".into()],
+        },
+    ];
+    // The machine's own rustup compiler, if it has no library source.
+    let home = std::env::var("HOME").unwrap_or_default();
+    let rustup = Path::new(&home).join(".cargo/bin/rustc");
+    let sysroot =
+        crate::util::output(std::process::Command::new(&rustup).args(["--print", "sysroot"]));
+    if let Ok(sysroot) = sysroot {
+        if !Path::new(&sysroot)
+            .join("lib/rustlib/src/rust/library/core")
+            .exists()
+        {
+            cases.push(Case {
+                name: "rustup-without-rust-src",
+                vars: vec![var("RUSTC", &rustup)],
+                succeeds: false,
+                says: vec!["was not found".into(), "RUSTC=/usr/bin/rustc".into()],
+            });
+        }
+    }
+    Ok(cases)
+}
+
+/// Runs every case against the tree; one outcome each.
+pub fn check(ctx: &Ctx, tree: &Path) -> Result<Vec<Outcome>> {
+    let fake = ctx.build.join("fake-tools");
+    fs::create_dir_all(&fake)?;
+    let out = ctx.build.join("out/rustavailable");
+    fs::create_dir_all(&out)?;
+    let mut outcomes = Vec::new();
+    for case in cases(ctx, &fake)? {
+        let name = format!("rustavailable.{}", case.name);
+        let result = build::make(ctx, tree, &out, Arch::X86_64)?
+            .args(&case.vars)
+            .arg("rustavailable")
+            .output()?;
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&result.stdout),
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let missing: Vec<&String> = case
+            .says
+            .iter()
+            .filter(|s| !text.contains(s.as_str()))
+            .collect();
+        outcomes.push(if result.status.success() != case.succeeds {
+            Outcome::fail(
+                name,
+                format!(
+                    "expected {}, got {}:\n{text}",
+                    if case.succeeds { "success" } else { "failure" },
+                    result.status
+                ),
+            )
+        } else if !missing.is_empty() {
+            Outcome::fail(
+                name,
+                format!("the output does not say {missing:?}:\n{text}"),
+            )
+        } else {
+            Outcome::pass(name)
+        });
+    }
+    Ok(outcomes)
+}
