@@ -9,6 +9,7 @@ mod boot;
 mod build;
 mod console;
 mod cpio;
+mod devtargets;
 mod initramfs;
 mod manifest;
 mod run;

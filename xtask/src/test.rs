@@ -3,7 +3,7 @@
 //! every scenario booted in QEMU. The last line is `N passed, N failed`.
 
 use crate::args::Args;
-use crate::build;
+use crate::build::{self, Arch};
 use crate::scenario::{self, Scenario};
 use crate::util::{self, step, Ctx, Outcome};
 use crate::{boot, series, tree};
@@ -88,6 +88,9 @@ pub fn parse_cargo_test(text: &str) -> Vec<Outcome> {
         .collect()
 }
 
+/// The kernel on which the Rust developer targets are checked.
+const RUST_TOOLS_CONFIG: &str = "rust-samples";
+
 /// Builds each kernel the scenarios need once, and boots every scenario.
 fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
     let scenarios: Vec<Scenario> = scenario::load(&ctx.root)?
@@ -115,6 +118,11 @@ fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
                         result.unwrap_or_else(|e| vec![Outcome::fail(s.id(), format!("{e:#}"))]);
                     report(&result);
                     outcomes.extend(result);
+                }
+                if first.configs == [RUST_TOOLS_CONFIG] && first.arch == Arch::Arm64 {
+                    let tools = crate::devtargets::check(ctx, &repo.dir, &kernel);
+                    report(&tools);
+                    outcomes.extend(tools);
                 }
             }
             Err(e) => {
