@@ -52,6 +52,11 @@ load_unload rust.print rust_print \
 	"rust_print: Rust printing macros sample (init)" \
 	"rust_print: Rust printing macros sample (exit)"
 
+# A module built out of tree (tests/oot) against this kernel.
+load_unload rust.oot rust_out_of_tree \
+	"rust_out_of_tree: built out of tree, 2 + 3 = 5" \
+	"rust_out_of_tree: unloading (built out of tree, 2 + 3 = 5)"
+
 # Parameters on the insmod line.
 if OUT=$(insmod $M/rust_module_parameters.ko my_i32=-5 my_u8=200 \
 	my_str=hello my_array=4,5 2>&1); then

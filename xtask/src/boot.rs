@@ -162,11 +162,18 @@ fn modules(out: &Path) -> Result<Vec<(String, PathBuf)>> {
 /// Boots `kernel` with the scenario and returns one outcome per check.
 pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Result<Vec<Outcome>> {
     let id = scenario.id();
-    let modules = if scenario.modules {
-        modules(&kernel.out)?
-    } else {
-        Vec::new()
-    };
+    let mut modules = Vec::new();
+    if scenario.modules {
+        modules = self::modules(&kernel.out)?;
+        for ko in build::external_module(ctx, kernel, &ctx.root.join("tests/oot"))? {
+            let name = ko
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            modules.push((format!("lib/modules/{name}"), ko));
+        }
+    }
     let initrd = initramfs::build(ctx, scenario, &modules)?;
     let monitor = std::env::temp_dir().join(format!(
         "xtask-{}-{}.mon",

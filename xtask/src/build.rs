@@ -214,6 +214,45 @@ pub fn build(ctx: &Ctx, tree: &Path, arch: Arch, configs: &[String]) -> Result<K
     })
 }
 
+/// Builds the out-of-tree module in `src` against `kernel` (from a copy, so
+/// the build's files stay out of the repository); returns its `.ko` files.
+pub fn external_module(ctx: &Ctx, kernel: &Kernel, src: &Path) -> Result<Vec<PathBuf>> {
+    let name = src
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let dir = ctx.build.join("external").join(&kernel.name).join(&name);
+    fs::create_dir_all(&dir)?;
+    for entry in fs::read_dir(src)? {
+        let path = entry?.path();
+        if path.is_file() {
+            util::write_if_changed(
+                &dir.join(path.file_name().unwrap_or_default()),
+                &fs::read(&path)?,
+            )?;
+        }
+    }
+    let tree = ctx.build.join("tree");
+    util::run_logged(
+        make(ctx, &tree, &kernel.out, kernel.arch)?
+            .arg(format!("M={}", dir.display()))
+            .arg("modules"),
+        &ctx.logs()?
+            .join(format!("external-{name}-{}.log", kernel.name)),
+        &format!("out-of-tree module {name}"),
+    )?;
+    let mut kos: Vec<PathBuf> = fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "ko"))
+        .collect();
+    kos.sort();
+    if kos.is_empty() {
+        bail!("building {} made no module", src.display());
+    }
+    Ok(kos)
+}
+
 /// `CONFIG_FOO` to its value, `n` for `# CONFIG_FOO is not set`.
 pub fn parse_config(text: &str) -> BTreeMap<String, String> {
     let mut map = BTreeMap::new();
