@@ -18,7 +18,8 @@ struct RustOutOfTree {
 
 impl kernel::Module for RustOutOfTree {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let greeting = CString::try_from_fmt(format_args!("built out of tree, {} + {} = {}", 2, 3, 2 + 3))?;
+        let greeting =
+            CString::try_from_fmt(format_args!("built out of tree, {} + {} = {}", 2, 3, 2 + 3))?;
         pr_info!("{}\n", greeting);
         Ok(RustOutOfTree { greeting })
     }
