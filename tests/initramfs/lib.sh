@@ -123,3 +123,17 @@ check_kernel_log() {
 	fi
 	pass "$_n"
 }
+
+# log_has NAME TEXT...: pass NAME if every TEXT is a whole line (after the
+# time stamp) of the kernel log.
+log_has() {
+	_n=$1; shift
+	_log=$(dmesg | sed 's/^\[[^]]*\] //')
+	for _want in "$@"; do
+		if ! printf '%s\n' "$_log" | grep -qxF "$_want"; then
+			fail "$_n" "no line '$_want' in the kernel log"
+			return 1
+		fi
+	done
+	pass "$_n"
+}

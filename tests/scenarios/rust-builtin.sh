@@ -3,25 +3,11 @@
 
 . /etc/test-lib.sh
 
-# dmesg_has NAME TEXT...: pass NAME if every TEXT is a line (after the
-# time stamp) of the kernel log.
-dmesg_has() {
-	_n=$1; shift
-	_log=$(dmesg | sed 's/^\[[^]]*\] //')
-	for _want in "$@"; do
-		if ! printf '%s\n' "$_log" | grep -qxF "$_want"; then
-			fail "$_n" "no line '$_want' in the kernel log"
-			return 1
-		fi
-	done
-	pass "$_n"
-}
-
-dmesg_has rust.minimal \
+log_has rust.minimal \
 	"rust_minimal: Rust minimal sample (init)" \
 	"rust_minimal: Am I built-in? true"
 
-dmesg_has rust.print.levels \
+log_has rust.print.levels \
 	"rust_print: Emergency message (level 0) without args" \
 	"rust_print: Alert message (level 1) without args" \
 	"rust_print: Critical message (level 2) without args" \
@@ -30,15 +16,15 @@ dmesg_has rust.print.levels \
 	"rust_print: Notice message (level 5) without args" \
 	"rust_print: Info message (level 6) without args"
 
-dmesg_has rust.print.cont \
+log_has rust.print.cont \
 	"rust_print: A line that is continued with args"
 
-dmesg_has rust.print.formatting \
+log_has rust.print.formatting \
 	"rust_print: integers: -1 255 -9223372036854775808 18446744073709551615" \
 	"rust_print: bool and char: true r '\\n'" \
 	"rust_print: options and results: Some(1) None Err(EINVAL)"
 
-dmesg_has rust.params.printed \
+log_has rust.params.printed \
 	"rust_module_parameters: Rust module parameters sample (init)" \
 	"rust_module_parameters:   my_i32:   42" \
 	"rust_module_parameters:   my_str:   default str val" \

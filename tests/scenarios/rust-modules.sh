@@ -7,20 +7,6 @@
 M=/lib/modules
 P=/sys/module/rust_module_parameters/parameters
 
-# log_has NAME TEXT...: pass NAME if every TEXT is a line (after the time
-# stamp) of the kernel log.
-log_has() {
-	_n=$1; shift
-	_log=$(dmesg | sed 's/^\[[^]]*\] //')
-	for _want in "$@"; do
-		if ! printf '%s\n' "$_log" | grep -qxF "$_want"; then
-			fail "$_n" "no line '$_want' in the kernel log"
-			return 1
-		fi
-	done
-	pass "$_n"
-}
-
 # load_unload NAME MODULE INIT_LINE EXIT_LINE: insmod, check, rmmod, check.
 # (Shell variables are global: log_has owns $_n.)
 load_unload() {
