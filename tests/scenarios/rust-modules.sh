@@ -58,10 +58,10 @@ else
 	fail rust.params.insmod "insmod rust_module_parameters.ko: $OUT"
 fi
 
-# refused NAME ARG: insmod with ARG must fail, say why in the kernel log,
-# and leave the module unloaded.
+# refused NAME ARG MESSAGE: insmod with ARG must fail, leave the module
+# unloaded and say MESSAGE in the kernel log.
 refused() {
-	_n=$1; _arg=$2
+	_n=$1; _arg=$2; _msg=$3
 	if OUT=$(insmod $M/rust_module_parameters.ko "$_arg" 2>&1); then
 		fail "$_n" "insmod with $_arg succeeded"
 		rmmod rust_module_parameters 2>/dev/null
@@ -69,15 +69,22 @@ refused() {
 	fi
 	if [ -d /sys/module/rust_module_parameters ]; then
 		fail "$_n" "insmod with $_arg failed but the module is loaded"
-	elif ! dmesg | tail -n 5 | grep -qF "invalid for parameter"; then
-		fail "$_n" "no 'invalid for parameter' message for $_arg (insmod: $OUT)"
+	elif ! dmesg | tail -n 5 | grep -qF "$_msg"; then
+		fail "$_n" "no '$_msg' message for $_arg (insmod: $OUT)"
 	else
 		pass "$_n"
 	fi
 }
-refused rust.params.out-of-range my_u8=999
-refused rust.params.wrong-type my_i32=abc
-refused rust.params.bad-array my_array=1,2,3,4,5
+refused rust.params.out-of-range my_u8=999 \
+	"\`999' invalid for parameter \`my_u8'"
+refused rust.params.wrong-type my_i32=abc \
+	"\`abc' invalid for parameter \`my_i32'"
+refused rust.params.bad-array my_array=1,2,3,4,5 \
+	"\`1,2,3,4,5' invalid for parameter \`my_array'"
+# A misspelt name is refused too (module! asks for strict parameters),
+# where a C module would only warn.
+refused rust.params.unknown-name my_i23=1 \
+	"rust_module_parameters: Unknown parameter \`my_i23'"
 
 check_kernel_log rust.kernel-log
 exit 0

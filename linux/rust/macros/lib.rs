@@ -65,6 +65,8 @@ use proc_macro::TokenStream;
 ///     (a byte string literal as default; read-only permissions only) and
 ///     `ArrayParam<T, N>` of any of the non-string types (a list as
 ///     default). They are read with `module_parameters::NAME.read()`.
+///     A loadable module refuses to load with a parameter it does not
+///     declare, as with a value that does not parse.
 ///
 /// [`kernel::Module`]: ../kernel/trait.Module.html
 #[proc_macro]

@@ -233,6 +233,9 @@ pub(crate) fn module(ts: TokenStream) -> TokenStream {
         modinfo.add(name, "description", description);
     }
     modinfo.add(name, "license", &info.license);
+    // A parameter the module does not declare fails the load rather than
+    // being ignored (see `strict_module_param_cb()` in kernel/module.c).
+    modinfo.add(name, "strict_params", "y");
     for alias in &info.alias {
         modinfo.add(name, "alias", alias);
     }
@@ -272,38 +275,21 @@ pub(crate) fn module(ts: TokenStream) -> TokenStream {
             static __{pname}_ops: ::kernel::module_param::KernelParamOps =
                 ::kernel::module_param::KernelParamOps::new::<{ty}>();
 
-            #[cfg(MODULE)]
             #[doc(hidden)]
             #[allow(non_upper_case_globals)]
             #[link_section = \"__param\"]
             #[used]
             static __{pname}_param: ::kernel::module_param::KernelParam =
-                // SAFETY: the name is NUL-terminated, the module is this
-                // one, `arg` is the `Param` the operations were made for,
-                // and string parameters are read-only (checked above).
+                // SAFETY: both names are NUL-terminated, `THIS_MODULE` is
+                // this module's (null when built in), `arg` is the `Param`
+                // the operations were made for, and string parameters are
+                // read-only (checked above).
                 unsafe {{
                     ::kernel::module_param::KernelParam::new(
-                        b\"{pname}\\0\",
-                        ::core::ptr::addr_of!(super::__this_module) as *mut _,
-                        &__{pname}_ops,
-                        {perm},
-                        ::core::ptr::addr_of!({pname}) as *mut ::core::ffi::c_void,
-                    )
-                }};
-
-            #[cfg(not(MODULE))]
-            #[doc(hidden)]
-            #[allow(non_upper_case_globals)]
-            #[link_section = \"__param\"]
-            #[used]
-            static __{pname}_param: ::kernel::module_param::KernelParam =
-                // SAFETY: the name is NUL-terminated, built-in code has no
-                // module, `arg` is the `Param` the operations were made for,
-                // and string parameters are read-only (checked above).
-                unsafe {{
-                    ::kernel::module_param::KernelParam::new(
-                        b\"{name}.{pname}\\0\",
-                        ::core::ptr::null_mut(),
+                        // Built-in parameters are known by their
+                        // `module.param` names, as on the command line.
+                        if cfg!(MODULE) {{ b\"{pname}\\0\" }} else {{ b\"{name}.{pname}\\0\" }},
+                        super::THIS_MODULE.as_ptr(),
                         &__{pname}_ops,
                         {perm},
                         ::core::ptr::addr_of!({pname}) as *mut ::core::ffi::c_void,
