@@ -148,6 +148,11 @@ fn arch_spec(spec: &mut TargetSpec, cfg: &KernelConfig) -> Result<(), String> {
             features.push_str(",+retpoline-indirect-branches");
             features.push_str(",+retpoline-indirect-calls");
         }
+        if cfg.has("CONFIG_SLS") {
+            // `-mharden-sls=all`: a trap after every return and indirect
+            // jump, against straight-line speculation.
+            features.push_str(",+harden-sls-ret,+harden-sls-ijmp");
+        }
         spec.set("features", features);
         // Since 1.86, disabling SSE needs the soft-float Rust ABI, so that
         // no float is passed in a register that does not exist. 1.96 calls

@@ -5,9 +5,9 @@
 use crate::args::Args;
 use crate::build::{self, Arch, Kernel};
 use crate::console::{Console, Event};
+use crate::initramfs;
 use crate::scenario::{self, Scenario};
 use crate::util::{self, note, step, Ctx, Outcome};
-use crate::{initramfs, tree};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::fs;
@@ -36,8 +36,8 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     args.finish()?;
     let all = scenario::load(&ctx.root)?;
     let scenario = scenario::find(&all, &name, arch)?;
-    let repo = tree::checkout(ctx, false)?;
-    let kernel = build::build(ctx, &repo.dir, scenario.arch, &scenario.configs)?;
+    let spec = scenario.spec();
+    let kernel = build::build(ctx, &spec.tree(ctx)?, &spec)?;
     let show = if verbose { Show::All } else { Show::Guest };
     let outcomes = boot(ctx, &kernel, &scenario, show)?;
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed).collect();

@@ -1,32 +1,31 @@
 //! Tests of the Rust developer targets on a built tree: `make rustfmtcheck`
 //! finds the sources formatted, `make rustdoc` writes HTML for the crates,
-//! and a `CLIPPY=1` build of the Rust code gives no warning.
+//! a `CLIPPY=1` build of the Rust code gives no warning, and
+//! `scripts/decode_stacktrace.sh` turns a Rust function in a stack trace
+//! into its demangled name and source line.
 
-use crate::build::{self, Kernel};
+use crate::build::Kernel;
+use crate::setup::LLVM_BIN;
 use crate::util::{self, Ctx, Outcome};
-use anyhow::{bail, Result};
-use std::path::Path;
+use anyhow::{bail, Context, Result};
+use std::process::Command;
 
-fn make(ctx: &Ctx, tree: &Path, kernel: &Kernel, args: &[&str], log: &str) -> Result<String> {
+fn make(ctx: &Ctx, kernel: &Kernel, args: &[&str], log: &str) -> Result<String> {
     let path = ctx.logs()?.join(format!("{log}-{}.log", kernel.name));
-    util::run_logged(
-        build::make(ctx, tree, &kernel.out, kernel.arch)?.args(args),
-        &path,
-        log,
-    )?;
+    util::run_logged(kernel.make(ctx)?.args(args), &path, log)?;
     Ok(std::fs::read_to_string(path)?)
 }
 
 /// Runs the checks on `kernel`, a build with `CONFIG_RUST=y`.
-pub fn check(ctx: &Ctx, tree: &Path, kernel: &Kernel) -> Vec<Outcome> {
+pub fn check(ctx: &Ctx, kernel: &Kernel) -> Vec<Outcome> {
     let jobs = format!(
         "-j{}",
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2)
     );
-    let rustfmt = make(ctx, tree, kernel, &["rustfmtcheck"], "rustfmtcheck").map(|_| ());
-    let rustdoc = make(ctx, tree, kernel, &["rustdoc"], "rustdoc").and_then(|_| {
+    let rustfmt = make(ctx, kernel, &["rustfmtcheck"], "rustfmtcheck").map(|_| ());
+    let rustdoc = make(ctx, kernel, &["rustdoc"], "rustdoc").and_then(|_| {
         let docs = kernel.out.join("Documentation/output/rust/rustdoc");
         for krate in ["kernel", "macros"] {
             if !docs.join(krate).join("index.html").is_file() {
@@ -37,7 +36,6 @@ pub fn check(ctx: &Ctx, tree: &Path, kernel: &Kernel) -> Vec<Outcome> {
     });
     let clippy = make(
         ctx,
-        tree,
         kernel,
         &[&jobs, "CLIPPY=1", kernel.arch.image_target()],
         "clippy",
@@ -56,8 +54,109 @@ pub fn check(ctx: &Ctx, tree: &Path, kernel: &Kernel) -> Vec<Outcome> {
         Ok(())
     });
     vec![
+        Outcome::from_result(
+            &format!("rust-tools.{}.decode-stacktrace", kernel.name),
+            decode_stacktrace(kernel),
+        ),
         Outcome::from_result(&format!("rust-tools.{}.rustfmtcheck", kernel.name), rustfmt),
         Outcome::from_result(&format!("rust-tools.{}.rustdoc", kernel.name), rustdoc),
         Outcome::from_result(&format!("rust-tools.{}.clippy", kernel.name), clippy),
+    ]
+}
+
+/// A stack trace line naming a function of the rust_minimal sample
+/// (mangled, as the kernel prints it) goes through
+/// `scripts/decode_stacktrace.sh`, which must demangle it and find its line
+/// in samples/rust/rust_minimal.rs. Needs a kernel with debug info and the
+/// sample built in.
+fn decode_stacktrace(kernel: &Kernel) -> Result<()> {
+    let map = std::fs::read_to_string(kernel.out.join("System.map"))?;
+    let symbol = map
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f.len() == 3 && f[1].eq_ignore_ascii_case("t")).then(|| f[2])
+        })
+        .find(|s| s.starts_with("_R") && s.contains("12rust_minimal"))
+        .context("no mangled Rust function of rust_minimal in System.map")?;
+    let path = format!("{LLVM_BIN}:{}", std::env::var("PATH").unwrap_or_default());
+    let demangled = util::output(Command::new(format!("{LLVM_BIN}/llvm-cxxfilt")).arg(symbol))?;
+    if !demangled.contains("rust_minimal::") {
+        bail!("llvm-cxxfilt demangles {symbol} as {demangled}");
+    }
+    let line = format!("[    1.000000]  {symbol}+0x4/0x40\n");
+    let out = util::output_with_input(
+        Command::new(kernel.tree.join("scripts/decode_stacktrace.sh"))
+            .arg(kernel.out.join("vmlinux"))
+            .arg(&kernel.tree)
+            .env("LLVM", "1")
+            .env("PATH", path),
+        line.as_bytes(),
+    )?;
+    if !out.contains(&format!("{demangled} (samples/rust/rust_minimal.rs:")) {
+        bail!(
+            "decode_stacktrace.sh turned\n  {line}into\n  {out}\n\
+             not `{demangled} (samples/rust/rust_minimal.rs:N)`"
+        );
+    }
+    Ok(())
+}
+
+/// On an x86_64 kernel with RETHUNK, SLS and the strong stack protector
+/// (tests/configs/x86-hardening.config), Rust code follows the C side:
+/// the kernel crate returns through `__x86_return_thunk` and checks stack
+/// canaries, objtool recorded its return sites and ORC data, and objtool
+/// found nothing to warn about in any Rust object of the build.
+pub fn check_x86_hardening(ctx: &Ctx, kernel: &Kernel) -> Vec<Outcome> {
+    let id = |what: &str| format!("rust-tools.{}.{what}", kernel.name);
+    let object = kernel.out.join("rust/kernel.o");
+    let tool = |name: &str, args: &[&str]| {
+        util::output(
+            Command::new(format!("{LLVM_BIN}/{name}"))
+                .args(args)
+                .arg(&object),
+        )
+    };
+    let calls = tool("llvm-nm", &["-u"]).and_then(|undefined| {
+        for symbol in ["__x86_return_thunk", "__stack_chk_fail"] {
+            if !undefined
+                .lines()
+                .any(|l| l.split_whitespace().last() == Some(symbol))
+            {
+                bail!("rust/kernel.o does not call {symbol}");
+            }
+        }
+        Ok(())
+    });
+    let sections = tool("llvm-objdump", &["-h"]).and_then(|headers| {
+        for section in [".return_sites", ".orc_unwind"] {
+            if !headers
+                .lines()
+                .any(|l| l.split_whitespace().nth(1) == Some(section))
+            {
+                bail!("rust/kernel.o has no {section} section: did objtool run on it?");
+            }
+        }
+        Ok(())
+    });
+    let quiet = (|| {
+        let log = ctx.logs()?.join(format!("build-{}.log", kernel.name));
+        let text = std::fs::read_to_string(&log)?;
+        let warnings: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("objtool:") && (l.contains("rust/") || l.contains("_R")))
+            .collect();
+        if !warnings.is_empty() {
+            bail!("objtool warned about Rust code:\n{}", warnings.join("\n"));
+        }
+        if !text.contains("RUSTC") {
+            bail!("{} shows no Rust object being built", log.display());
+        }
+        Ok(())
+    })();
+    vec![
+        Outcome::from_result(&id("thunk-and-canary"), calls),
+        Outcome::from_result(&id("objtool-sections"), sections),
+        Outcome::from_result(&id("objtool-quiet"), quiet),
     ]
 }

@@ -5,11 +5,13 @@
 
 mod args;
 mod base;
+mod bench;
 mod boot;
 mod build;
 mod console;
 mod cpio;
 mod devtargets;
+mod equivalence;
 mod initramfs;
 mod manifest;
 mod run;
@@ -33,17 +35,22 @@ commands:
                              pristine base, static busybox); run by the others
   series [--out DIR]         export the series with git format-patch, prove that
                              it git-am's back to the same tree, run checkpatch
+  series --check-each [--arch A]
+                             build the tree after each patch (default arm64)
   tree [--force]             materialise the patched tree in build/tree
   sync                       bring commits made in build/tree back into linux/,
                              diffs/ and series.toml
-  build --arch A [--config FRAGMENT]...
+  build --arch A [--config FRAGMENT]... [--rustc minimum] [--pristine]
                              build a kernel (A: arm64 or x86_64) from allnoconfig
-                             plus tests/configs fragments (names or paths)
+                             plus tests/configs fragments (names or paths), with
+                             the oldest supported rustc, or from pristine 5.10.223
   boot --scenario NAME [--verbose]
                              boot a scenario of tests/scenarios.toml in QEMU
   run                        build the arm64 kernel, boot it and show the PL061
                              GPIO driver at work
   test                       everything; the last line is `N passed, N failed`
+  bench [--arch A]           report what CONFIG_RUST=y with no Rust user adds to
+                             a clean build's time and to vmlinux's size
 
 environment:
   LINUX_BASE=PATH            a 5.10.y tarball or git tree to use as the base
@@ -64,6 +71,7 @@ fn main() {
         Some("boot") => Ctx::new().and_then(|ctx| boot::command(&ctx, &mut args)),
         Some("run") => Ctx::new().and_then(|ctx| run::command(&ctx, &mut args)),
         Some("test") => Ctx::new().and_then(|ctx| test::command(&ctx, &mut args)),
+        Some("bench") => Ctx::new().and_then(|ctx| bench::command(&ctx, &mut args)),
         Some("help") | None => {
             print!("{USAGE}");
             return;

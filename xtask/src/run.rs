@@ -5,15 +5,15 @@
 use crate::args::Args;
 use crate::scenario;
 use crate::util::{step, Ctx};
-use crate::{boot, build, tree};
+use crate::{boot, build};
 use anyhow::{bail, Result};
 
 pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     args.finish()?;
     let all = scenario::load(&ctx.root)?;
     let demo = scenario::find(&all, "demo", None)?;
-    let repo = tree::checkout(ctx, false)?;
-    let kernel = build::build(ctx, &repo.dir, demo.arch, &demo.configs)?;
+    let spec = demo.spec();
+    let kernel = build::build(ctx, &spec.tree(ctx)?, &spec)?;
     step(format!(
         "booting {} on QEMU (console log: build/logs/boot-{}.log)",
         kernel.name,

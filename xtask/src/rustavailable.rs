@@ -152,7 +152,7 @@ pub fn check(ctx: &Ctx, tree: &Path) -> Result<Vec<Outcome>> {
     let mut outcomes = Vec::new();
     for case in cases(ctx, &fake)? {
         let name = format!("rustavailable.{}", case.name);
-        let result = build::make(ctx, tree, &out, Arch::X86_64)?
+        let result = build::make(ctx, tree, &out, Arch::X86_64, build::Rustc::Current)?
             .args(&case.vars)
             .arg("rustavailable")
             .output()?;

@@ -3,7 +3,7 @@
 //! guest script (`tests/scenarios/SCRIPT.sh`) and what must pass: every
 //! name in `tests/scenarios/SCRIPT.expect` and the listed KUnit suites.
 
-use crate::build::Arch;
+use crate::build::{Arch, Rustc, Spec};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use std::fs;
@@ -30,6 +30,12 @@ struct Raw {
     demo: bool,
     #[serde(default)]
     modules: bool,
+    #[serde(default)]
+    rustc: Option<String>,
+    #[serde(default)]
+    pristine: bool,
+    #[serde(default)]
+    same_as: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -49,12 +55,28 @@ pub struct Scenario {
     pub demo: bool,
     /// Whether the kernel's modules go into the initramfs, in /lib/modules.
     pub modules: bool,
+    /// The Rust compiler its kernel is built with.
+    pub rustc: Rustc,
+    /// Whether its kernel is built from pristine 5.10.223.
+    pub pristine: bool,
+    /// A scenario of the same architecture whose kernel configuration and
+    /// boot messages this one's must match (see `equivalence`).
+    pub same_as: Option<String>,
 }
 
 impl Scenario {
     /// `arm64.pl061-c`: the prefix of its outcomes.
     pub fn id(&self) -> String {
         format!("{}.{}", self.arch.name(), self.name)
+    }
+
+    /// What its kernel is built from.
+    pub fn spec(&self) -> Spec {
+        Spec {
+            rustc: self.rustc,
+            pristine: self.pristine,
+            ..Spec::new(self.arch, &self.configs)
+        }
     }
 }
 
@@ -103,6 +125,12 @@ pub fn load(root: &Path) -> Result<Vec<Scenario>> {
             expect,
             demo: raw.demo,
             modules: raw.modules,
+            rustc: raw
+                .rustc
+                .as_deref()
+                .map_or(Ok(Rustc::Current), Rustc::parse)?,
+            pristine: raw.pristine,
+            same_as: raw.same_as,
         });
     }
     Ok(out)

@@ -1,13 +1,15 @@
 //! `cargo xtask series`: turns the manifest into one commit per patch on top
 //! of the base, exports them with `git format-patch`, proves that `git am`
 //! of the export gives back exactly the same trees and messages, and runs
-//! checkpatch on every patch.
+//! checkpatch on every patch. With `--check-each`, it builds the tree
+//! after every patch instead.
 //!
 //! Commits are made without a work tree, straight from `linux/`, `diffs/`
 //! and the base's objects through a private index, so they are cheap to
 //! make and the same inputs always give the same commit ids.
 
 use crate::args::Args;
+use crate::build::{self, Arch, Spec};
 use crate::manifest::{Manifest, OVERLAY};
 use crate::tree;
 use crate::util::{self, git, note, step, Ctx, Outcome};
@@ -15,6 +17,7 @@ use anyhow::{bail, Context, Result};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 /// The commits made for a manifest, in order.
 pub struct Applied {
@@ -118,6 +121,13 @@ pub fn person(who: &str) -> (&str, &str) {
 
 pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     let out = args.value("out")?.map(PathBuf::from);
+    if args.flag("check-each") {
+        let arch = args
+            .value("arch")?
+            .map_or(Ok(Arch::Arm64), |a| Arch::parse(&a))?;
+        args.finish()?;
+        return check_each(ctx, arch);
+    }
     args.finish()?;
     let outcomes = check(ctx, out.as_deref())?;
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed).collect();
@@ -348,4 +358,66 @@ mod tests {
             ("Jane Hacker", "jane@example.org")
         );
     }
+}
+
+/// The fragments every patch is built with by `--check-each`: Rust and
+/// its samples, as modules, and the KUnit tests. Options that a patch does
+/// not have yet are simply off.
+const CHECK_EACH_CONFIGS: [&str; 3] = ["rust-samples-m", "kunit-tests", "gpio"];
+
+/// Builds the tree after each patch of the series, in order, in one output
+/// directory (so each build is incremental over the previous one, as in a
+/// bisection), and reports each patch's build time. Fails at the first
+/// patch that does not build.
+fn check_each(ctx: &Ctx, arch: Arch) -> Result<()> {
+    crate::setup::packages()?;
+    let manifest = Manifest::load(&ctx.root)?;
+    manifest.validate(&ctx.root)?;
+    let repo = tree::repo(ctx)?;
+    let applied = apply(&ctx.root, &repo.dir, &repo.base, &manifest)?;
+    let dir = tree::base_worktree(ctx, &repo, "check-each", "to build each patch")?;
+    let spec = Spec::new(arch, &CHECK_EACH_CONFIGS.map(String::from));
+    let name = format!("check-each-{}", arch.name());
+    let start = Instant::now();
+    let mut times = Vec::new();
+    for (i, (patch, commit)) in manifest.patches.iter().zip(&applied.commits).enumerate() {
+        step(format!(
+            "[{}/{}] {}",
+            i + 1,
+            manifest.patches.len(),
+            patch.subject
+        ));
+        util::run(git(&dir).args(["checkout", "-q", "-f", "--detach", commit]))?;
+        util::run(git(&dir).args(["clean", "-q", "-fdx"]))?;
+        let t = Instant::now();
+        let kernel = build::build_as(ctx, &dir, &spec, &name, false).with_context(|| {
+            format!(
+                "patch {} ({}) does not build on {}",
+                i + 1,
+                patch.name,
+                arch.name()
+            )
+        })?;
+        let rust = build::parse_config(&fs::read_to_string(kernel.out.join(".config"))?)
+            .get("CONFIG_RUST")
+            .is_some_and(|v| v == "y");
+        times.push((patch.name.clone(), t.elapsed(), rust));
+    }
+    println!();
+    for (i, (name, time, rust)) in times.iter().enumerate() {
+        println!(
+            "{:>2} {:<28} {:>8}{}",
+            i + 1,
+            name,
+            util::fmt_duration(*time),
+            if *rust { "  (CONFIG_RUST=y)" } else { "" }
+        );
+    }
+    step(format!(
+        "all {} patches build on {} ({} in all)",
+        times.len(),
+        arch.name(),
+        util::fmt_duration(start.elapsed())
+    ));
+    Ok(())
 }

@@ -305,3 +305,89 @@ pub fn busybox(ctx: &Ctx, arch: crate::build::Arch) -> Result<PathBuf> {
     }
     Ok(bin)
 }
+
+/// The oldest rustc the series supports: Debian bookworm's own `rustc-web`
+/// (the point release, not the security update in /usr/bin), with its
+/// rustdoc, standard library and library source, unpacked into the cache
+/// rather than installed. Returns a directory with `rustc` and `rustdoc`
+/// wrappers that find the unpacked shared libraries.
+pub fn minimum_rustc(ctx: &Ctx) -> Result<PathBuf> {
+    let root = ctx.cache.join("rustc-minimum");
+    let bin = root.join("bin");
+    let min = minimum_rustc_version(ctx)?;
+    let version = |b: &Path| -> Option<String> {
+        util::output(Command::new(b.join("rustc")).arg("--version")).ok()
+    };
+    if let Some(v) = version(&bin) {
+        if v.starts_with(&format!("rustc {min} ")) {
+            return Ok(bin);
+        }
+    }
+    step(format!(
+        "fetching Debian bookworm's rustc-web {min}, the oldest supported rustc"
+    ));
+    let apt = PrivateApt::new(
+        ctx,
+        "bookworm",
+        "deb [arch=amd64,arm64] http://deb.debian.org/debian bookworm main",
+        &["amd64", "arm64"],
+    )?;
+    let series = min.rsplit_once('.').map_or(min.as_str(), |(s, _)| s);
+    let dl = ctx.cache.join("dl").join("rustc-minimum");
+    let _ = fs::remove_dir_all(&dl);
+    let std = format!("libstd-rust-web-{series}:amd64");
+    apt.fetch(
+        &[
+            "download",
+            "rustc-web:amd64",
+            &std,
+            "libstd-rust-web-dev:amd64",
+            "rust-web-src",
+        ],
+        &dl,
+    )?;
+    let unpacked = root.join("root");
+    let _ = fs::remove_dir_all(&root);
+    fs::create_dir_all(&bin)?;
+    for deb in fs::read_dir(&dl)? {
+        util::run(
+            Command::new("dpkg-deb")
+                .arg("-x")
+                .arg(deb?.path())
+                .arg(&unpacked),
+        )?;
+    }
+    let libs = unpacked.join("usr/lib/x86_64-linux-gnu");
+    for tool in ["rustc", "rustdoc"] {
+        let wrapper = bin.join(tool);
+        fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\n# rustc-web {min} from Debian bookworm, unpacked by `cargo xtask setup`.\n\
+                 LD_LIBRARY_PATH={libs}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}} exec {real} \"$@\"\n",
+                libs = libs.display(),
+                real = unpacked.join("usr/bin").join(tool).display(),
+            ),
+        )?;
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&wrapper, fs::Permissions::from_mode(0o755))?;
+    }
+    match version(&bin) {
+        Some(v) if v.starts_with(&format!("rustc {min} ")) => Ok(bin),
+        other => bail!(
+            "bookworm's rustc-web is not the minimum rustc {min} the series declares (got {})",
+            other.as_deref().unwrap_or("nothing that runs")
+        ),
+    }
+}
+
+/// `rust_min_version` from the series' scripts/rust_is_available.sh.
+pub fn minimum_rustc_version(ctx: &Ctx) -> Result<String> {
+    let script = ctx.root.join("linux/scripts/rust_is_available.sh");
+    let text =
+        fs::read_to_string(&script).with_context(|| format!("cannot read {}", script.display()))?;
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("rust_min_version="))
+        .map(|v| v.trim().to_owned())
+        .with_context(|| format!("{} sets no rust_min_version", script.display()))
+}

@@ -3,10 +3,10 @@
 //! every scenario booted in QEMU. The last line is `N passed, N failed`.
 
 use crate::args::Args;
-use crate::build::{self, Arch};
+use crate::build::{self, Arch, Kernel};
 use crate::scenario::{self, Scenario};
 use crate::util::{self, step, Ctx, Outcome};
-use crate::{boot, series, tree};
+use crate::{boot, equivalence, series, tree};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -88,10 +88,16 @@ pub fn parse_cargo_test(text: &str) -> Vec<Outcome> {
         .collect()
 }
 
-/// The kernel on which the Rust developer targets are checked.
-const RUST_TOOLS_CONFIG: &str = "rust-samples";
+/// The fragments of the arm64 kernel on which the Rust developer targets
+/// are checked.
+const RUST_TOOLS_CONFIGS: [&str; 3] = ["rust-samples", "kunit-tests", "debug-info"];
 
-/// Builds each kernel the scenarios need once, and boots every scenario.
+/// The fragments of the x86_64 kernel on which Rust code is checked to
+/// follow the C side's mitigations.
+const X86_HARDENING_CONFIGS: [&str; 2] = ["rust-samples", "x86-hardening"];
+
+/// Builds each kernel the scenarios need once, boots every scenario, and
+/// compares the scenarios that must match another.
 fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
     let scenarios: Vec<Scenario> = scenario::load(&ctx.root)?
         .into_iter()
@@ -102,14 +108,15 @@ fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
     report(&outcomes);
     let mut groups: BTreeMap<String, Vec<&Scenario>> = BTreeMap::new();
     for s in &scenarios {
-        groups
-            .entry(build::build_name(s.arch, &s.configs))
-            .or_default()
-            .push(s);
+        groups.entry(s.spec().name()).or_default().push(s);
     }
+    let mut built: BTreeMap<String, Kernel> = BTreeMap::new();
     for (name, group) in groups {
-        let first = group[0];
-        match build::build(ctx, &repo.dir, first.arch, &first.configs) {
+        let spec = group[0].spec();
+        match spec
+            .tree(ctx)
+            .and_then(|tree| build::build(ctx, &tree, &spec))
+        {
             Ok(kernel) => {
                 outcomes.push(Outcome::pass(format!("build.{name}")));
                 for s in group {
@@ -119,11 +126,18 @@ fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
                     report(&result);
                     outcomes.extend(result);
                 }
-                if first.configs == [RUST_TOOLS_CONFIG] && first.arch == Arch::Arm64 {
-                    let tools = crate::devtargets::check(ctx, &repo.dir, &kernel);
+                if spec == build::Spec::new(Arch::Arm64, &RUST_TOOLS_CONFIGS.map(String::from)) {
+                    let tools = crate::devtargets::check(ctx, &kernel);
                     report(&tools);
                     outcomes.extend(tools);
                 }
+                if spec == build::Spec::new(Arch::X86_64, &X86_HARDENING_CONFIGS.map(String::from))
+                {
+                    let tools = crate::devtargets::check_x86_hardening(ctx, &kernel);
+                    report(&tools);
+                    outcomes.extend(tools);
+                }
+                built.insert(name, kernel);
             }
             Err(e) => {
                 let failed = Outcome::fail(format!("build.{name}"), format!("{e:#}"));
@@ -134,6 +148,29 @@ fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
                 }
             }
         }
+    }
+    for s in &scenarios {
+        let Some(other) = &s.same_as else { continue };
+        let result = scenario::find(&scenarios, other, Some(s.arch)).and_then(|o| {
+            let kernel = |sc: &Scenario| {
+                built
+                    .get(&sc.spec().name())
+                    .with_context(|| format!("{} has no kernel", sc.id()))
+            };
+            Ok(equivalence::compare(
+                ctx,
+                (s, kernel(s)?),
+                (&o, kernel(&o)?),
+            ))
+        });
+        let result = result.unwrap_or_else(|e| {
+            vec![Outcome::fail(
+                format!("same-as.{}", s.id()),
+                format!("{e:#}"),
+            )]
+        });
+        report(&result);
+        outcomes.extend(result);
     }
     Ok(outcomes)
 }

@@ -54,9 +54,29 @@ fn rev(dir: &Path, name: &str) -> Option<String> {
 
 /// A second work tree of `build/tree` for `git am` checks.
 pub fn am_checkout(ctx: &Ctx, repo: &Repo) -> Result<PathBuf> {
-    let dir = ctx.build.join("am-check");
+    base_worktree(ctx, repo, "am-check", "for the git am round trip")
+}
+
+/// A work tree of `build/tree` holding pristine 5.10.223, in
+/// `build/pristine`, for the builds that compare against it.
+pub fn pristine_checkout(ctx: &Ctx, repo: &Repo) -> Result<PathBuf> {
+    let dir = base_worktree(ctx, repo, "pristine", "with pristine 5.10.223")?;
+    if rev(&dir, "HEAD").as_deref() != Some(repo.base.as_str())
+        || !util::output(git(&dir).args(["status", "--porcelain"]))?.is_empty()
+    {
+        util::run(git(&dir).args(["checkout", "-q", "-f", "--detach", &repo.base]))?;
+        util::run(git(&dir).args(["clean", "-q", "-fdx"]))?;
+    }
+    Ok(dir)
+}
+
+/// `build/NAME`, a work tree of `build/tree` made at the base commit.
+pub fn base_worktree(ctx: &Ctx, repo: &Repo, name: &str, purpose: &str) -> Result<PathBuf> {
+    let dir = ctx.build.join(name);
     if !dir.join(".git").exists() {
-        step("checking out a second tree in build/am-check for the git am round trip (first time only)");
+        step(format!(
+            "checking out a second tree in build/{name} {purpose} (first time only)"
+        ));
         let _ = fs::remove_dir_all(&dir);
         util::run(git(&repo.dir).args(["worktree", "prune"]))?;
         util::run(
