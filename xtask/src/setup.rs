@@ -228,6 +228,17 @@ impl PrivateApt {
         Ok(apt)
     }
 
+    /// Debian bookworm's main archive (its point release, without the
+    /// security updates), for amd64 and arm64.
+    pub fn bookworm(ctx: &Ctx) -> Result<Self> {
+        Self::new(
+            ctx,
+            "bookworm",
+            "deb [arch=amd64,arm64] http://deb.debian.org/debian bookworm main",
+            &["amd64", "arm64"],
+        )
+    }
+
     fn run(&self, args: &[&str], cwd: &Path) -> Result<()> {
         let mut cmd = Command::new("apt-get");
         cmd.current_dir(cwd)
@@ -275,12 +286,7 @@ pub fn busybox(ctx: &Ctx, arch: crate::build::Arch) -> Result<PathBuf> {
         return Ok(bin);
     }
     step(format!("fetching busybox-static for {}", arch.debian()));
-    let apt = PrivateApt::new(
-        ctx,
-        "bookworm",
-        "deb [arch=amd64,arm64] http://deb.debian.org/debian bookworm main",
-        &["amd64", "arm64"],
-    )?;
+    let apt = PrivateApt::bookworm(ctx)?;
     let dl = ctx.cache.join("dl");
     apt.fetch(
         &["download", &format!("busybox-static:{}", arch.debian())],
@@ -326,12 +332,7 @@ pub fn minimum_rustc(ctx: &Ctx) -> Result<PathBuf> {
     step(format!(
         "fetching Debian bookworm's rustc-web {min}, the oldest supported rustc"
     ));
-    let apt = PrivateApt::new(
-        ctx,
-        "bookworm",
-        "deb [arch=amd64,arm64] http://deb.debian.org/debian bookworm main",
-        &["amd64", "arm64"],
-    )?;
+    let apt = PrivateApt::bookworm(ctx)?;
     let series = min.rsplit_once('.').map_or(min.as_str(), |(s, _)| s);
     let dl = ctx.cache.join("dl").join("rustc-minimum");
     let _ = fs::remove_dir_all(&dl);
