@@ -62,6 +62,20 @@ fn cases(ctx: &Ctx, fake: &Path) -> Result<Vec<Case>> {
             crate::setup::LLVM_BIN
         ),
     )?;
+    // A libclang older than the minimum, as bindgen reports it when it
+    // parses the script's probe header.
+    let old_libclang = script(
+        fake,
+        "bindgen-old-libclang",
+        &format!(
+            "case \"$*\" in *rust_is_available_bindgen_libclang.h*)\n\
+             \techo 'warning: rust_is_available_libclang 9.0.1 (tags/RELEASE_901/final)' >&2 ;;\n\
+             *) exec {} \"$@\" ;;\nesac",
+            bindgen.display()
+        ),
+    )?;
+    let minimum = crate::setup::minimum_rustc(ctx)?;
+    let min_version = crate::setup::minimum_rustc_version(ctx)?;
     let var = |k: &str, v: &Path| format!("{k}={}", v.display());
     let mut cases = vec![
         Case {
@@ -69,6 +83,15 @@ fn cases(ctx: &Ctx, fake: &Path) -> Result<Vec<Case>> {
             vars: vec![],
             succeeds: true,
             says: vec!["Rust is available: rustc 1.".into(), " bindgen 0.".into()],
+        },
+        Case {
+            name: "minimum-rustc",
+            vars: vec![
+                var("RUSTC", &minimum.join("rustc")),
+                var("RUSTDOC", &minimum.join("rustdoc")),
+            ],
+            succeeds: true,
+            says: vec![format!("Rust is available: rustc {min_version}")],
         },
         Case {
             name: "rustc-missing",
@@ -114,6 +137,15 @@ fn cases(ctx: &Ctx, fake: &Path) -> Result<Vec<Case>> {
             vars: vec![var("BINDGEN", &no_libclang)],
             succeeds: false,
             says: vec!["could not find libclang".into(), "LIBCLANG_PATH".into()],
+        },
+        Case {
+            name: "libclang-too-old",
+            vars: vec![var("BINDGEN", &old_libclang)],
+            succeeds: false,
+            says: vec![
+                "is too old: 9.0.1".into(),
+                "At least 10.0.1 is needed".into(),
+            ],
         },
         Case {
             name: "libclang-differs-from-clang",
