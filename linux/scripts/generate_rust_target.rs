@@ -171,12 +171,9 @@ fn arch_spec(spec: &mut TargetSpec, cfg: &KernelConfig) -> Result<(), String> {
         if cfg.rustc_at_least(1, 96, 0) {
             spec.set("rustc-abi", "softfloat");
         }
-        let mut features = String::from("-neon,-fp-armv8");
-        if cfg.has("CONFIG_SHADOW_CALL_STACK") {
-            // `-ffixed-x18`: x18 holds the shadow call stack pointer.
-            features.push_str(",+reserve-x18");
-        }
-        spec.set("features", features);
+        // CONFIG_RUST excludes SHADOW_CALL_STACK, so x18 stays an ordinary
+        // register, as for C code without it.
+        spec.set("features", "-neon,-fp-armv8");
         spec.set("max-atomic-width", 128u64);
     } else {
         return Err("the architecture has no Rust support".to_owned());

@@ -160,3 +160,34 @@ pub fn check_x86_hardening(ctx: &Ctx, kernel: &Kernel) -> Vec<Outcome> {
         Outcome::from_result(&id("objtool-quiet"), quiet),
     ]
 }
+
+/// On an arm64 kernel with pointer authentication and BTI
+/// (tests/configs/arm64-hardening.config), the Rust objects are marked, as
+/// the C ones, as signing return addresses (PAC) and having landing pads
+/// for indirect branches (BTI): the kernel crate, and a Rust module.
+pub fn check_arm64_hardening(_ctx: &Ctx, kernel: &Kernel) -> Vec<Outcome> {
+    ["rust/kernel.o", "samples/rust/rust_minimal.ko"]
+        .iter()
+        .map(|object| {
+            let result = util::output(
+                Command::new(format!("{LLVM_BIN}/llvm-readelf"))
+                    .arg("--notes")
+                    .arg(kernel.out.join(object)),
+            )
+            .and_then(|notes| {
+                let features = notes
+                    .lines()
+                    .find(|l| l.contains("AArch64 feature:"))
+                    .with_context(|| format!("{object} has no AArch64 feature note"))?;
+                if !features.contains("BTI") || !features.contains("PAC") {
+                    bail!("{object} is marked `{}`, not BTI and PAC", features.trim());
+                }
+                Ok(())
+            });
+            Outcome::from_result(
+                &format!("rust-tools.{}.branch-protection.{object}", kernel.name),
+                result,
+            )
+        })
+        .collect()
+}

@@ -6,7 +6,7 @@ use crate::args::Args;
 use crate::build::{self, Arch, Kernel};
 use crate::scenario::{self, Scenario};
 use crate::util::{self, step, Ctx, Outcome};
-use crate::{boot, equivalence, series, tree};
+use crate::{boot, devtargets, equivalence, series, tree};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -88,13 +88,28 @@ pub fn parse_cargo_test(text: &str) -> Vec<Outcome> {
         .collect()
 }
 
-/// The fragments of the arm64 kernel on which the Rust developer targets
-/// are checked.
-const RUST_TOOLS_CONFIGS: [&str; 3] = ["rust-samples", "kunit-tests", "debug-info"];
-
-/// The fragments of the x86_64 kernel on which Rust code is checked to
-/// follow the C side's mitigations.
-const X86_HARDENING_CONFIGS: [&str; 2] = ["rust-samples", "x86-hardening"];
+/// Checks of particular kernels, besides their scenarios: the one with
+/// these fragments on that architecture gets them.
+type KernelCheck = fn(&Ctx, &Kernel) -> Vec<Outcome>;
+const KERNEL_CHECKS: &[(Arch, &[&str], KernelCheck)] = &[
+    // The Rust developer targets and decode_stacktrace.sh.
+    (
+        Arch::Arm64,
+        &["rust-samples", "kunit-tests", "debug-info"],
+        devtargets::check,
+    ),
+    // Rust code follows the C side's mitigations.
+    (
+        Arch::X86_64,
+        &["rust-samples", "x86-hardening"],
+        devtargets::check_x86_hardening,
+    ),
+    (
+        Arch::Arm64,
+        &["rust-samples-m", "arm64-hardening"],
+        devtargets::check_arm64_hardening,
+    ),
+];
 
 /// Builds each kernel the scenarios need once, boots every scenario, and
 /// compares the scenarios that must match another.
@@ -126,16 +141,13 @@ fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
                     report(&result);
                     outcomes.extend(result);
                 }
-                if spec == build::Spec::new(Arch::Arm64, &RUST_TOOLS_CONFIGS.map(String::from)) {
-                    let tools = crate::devtargets::check(ctx, &kernel);
-                    report(&tools);
-                    outcomes.extend(tools);
-                }
-                if spec == build::Spec::new(Arch::X86_64, &X86_HARDENING_CONFIGS.map(String::from))
-                {
-                    let tools = crate::devtargets::check_x86_hardening(ctx, &kernel);
-                    report(&tools);
-                    outcomes.extend(tools);
+                for (arch, configs, check) in KERNEL_CHECKS {
+                    let configs: Vec<String> = configs.iter().map(|c| c.to_string()).collect();
+                    if spec == build::Spec::new(*arch, &configs) {
+                        let more = check(ctx, &kernel);
+                        report(&more);
+                        outcomes.extend(more);
+                    }
                 }
                 built.insert(name, kernel);
             }
