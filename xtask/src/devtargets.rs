@@ -71,19 +71,26 @@ pub fn check(ctx: &Ctx, kernel: &Kernel) -> Vec<Outcome> {
 /// sample built in.
 fn decode_stacktrace(kernel: &Kernel) -> Result<()> {
     let map = std::fs::read_to_string(kernel.out.join("System.map"))?;
-    let symbol = map
+    let candidates: Vec<&str> = map
         .lines()
         .filter_map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
             (f.len() == 3 && f[1].eq_ignore_ascii_case("t")).then(|| f[2])
         })
-        .find(|s| s.starts_with("_R") && s.contains("12rust_minimal"))
-        .context("no mangled Rust function of rust_minimal in System.map")?;
+        .filter(|s| s.starts_with("_R") && s.contains("12rust_minimal"))
+        .collect();
+    // Generic code of other crates instantiated in the sample mentions it
+    // too: take a function of the sample itself.
+    let demangled = util::output_with_input(
+        &mut Command::new(format!("{LLVM_BIN}/llvm-cxxfilt")),
+        candidates.join("\n").as_bytes(),
+    )?;
+    let (symbol, demangled) = candidates
+        .iter()
+        .zip(demangled.lines())
+        .find(|(_, d)| d.starts_with("rust_minimal::") || d.starts_with("<rust_minimal::"))
+        .context("no function of the rust_minimal sample in System.map")?;
     let path = format!("{LLVM_BIN}:{}", std::env::var("PATH").unwrap_or_default());
-    let demangled = util::output(Command::new(format!("{LLVM_BIN}/llvm-cxxfilt")).arg(symbol))?;
-    if !demangled.contains("rust_minimal::") {
-        bail!("llvm-cxxfilt demangles {symbol} as {demangled}");
-    }
     let line = format!("[    1.000000]  {symbol}+0x4/0x40\n");
     let out = util::output_with_input(
         Command::new(kernel.tree.join("scripts/decode_stacktrace.sh"))
