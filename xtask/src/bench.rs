@@ -2,9 +2,10 @@
 //! it. Builds the same allnoconfig-based kernel twice from scratch, once
 //! with `CONFIG_RUST=n` and once with `CONFIG_RUST=y` and no Rust user
 //! (tests/configs/rust.config), and reports the build times and the sizes
-//! of the two vmlinux files. It reports; it asserts nothing: times on a
-//! shared machine vary from run to run, so read them as an order of
-//! magnitude.
+//! of the two vmlinux files. It reports; it asserts nothing. Wall-clock
+//! times on a shared machine vary from run to run; the CPU time of the
+//! build (user and system time of every process make ran) varies much
+//! less, so both are shown.
 
 use crate::args::Args;
 use crate::build::{self, Arch, Spec};
@@ -20,6 +21,8 @@ use std::time::{Duration, Instant};
 struct Measure {
     spec: Spec,
     time: Duration,
+    /// User and system time of the build's processes.
+    cpu: Duration,
     /// `.text` of vmlinux, in bytes.
     text: u64,
     /// text, data and bss as `llvm-size` counts them (Berkeley format).
@@ -41,14 +44,15 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     }
     println!();
     println!(
-        "{:<14} {:>10} {:>12} {:>12} {:>12} {:>10}",
-        "kernel", "build", ".text", "text", "data", "bss"
+        "{:<14} {:>10} {:>10} {:>12} {:>12} {:>12} {:>10}",
+        "kernel", "wall", "cpu", ".text", "text", "data", "bss"
     );
     for m in &rows {
         println!(
-            "{:<14} {:>10} {:>12} {:>12} {:>12} {:>10}",
+            "{:<14} {:>10} {:>10} {:>12} {:>12} {:>12} {:>10}",
             m.spec.name(),
             util::fmt_duration(m.time),
+            util::fmt_duration(m.cpu),
             m.text,
             m.berkeley[0],
             m.berkeley[1],
@@ -58,11 +62,13 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     for pair in rows.chunks(2) {
         let [off, on] = pair else { continue };
         println!(
-            "\n{}: CONFIG_RUST=y with no Rust user adds {} to a clean build ({:+.0}%), \
-             {:+} bytes of .text ({:+.2}%) and {:+} bytes of text+data+bss",
+            "\n{}: CONFIG_RUST=y with no Rust user adds {} of CPU time to a clean build \
+             ({:+.0}%; {} of wall-clock time), {:+} bytes of .text ({:+.2}%) and {:+} bytes \
+             of text+data+bss",
             off.spec.arch.name(),
+            util::fmt_duration(on.cpu.saturating_sub(off.cpu)),
+            percent(on.cpu.as_secs_f64(), off.cpu.as_secs_f64()),
             util::fmt_duration(on.time.saturating_sub(off.time)),
-            percent(on.time.as_secs_f64(), off.time.as_secs_f64()),
             on.text as i64 - off.text as i64,
             percent(on.text as f64, off.text as f64),
             on.berkeley.iter().sum::<u64>() as i64 - off.berkeley.iter().sum::<u64>() as i64,
@@ -95,8 +101,10 @@ fn measure(ctx: &Ctx, tree: &Path, spec: Spec) -> Result<Measure> {
     step(format!("clean build of {} for the benchmark", spec.name()));
     let _ = fs::remove_dir_all(&out);
     let start = Instant::now();
+    let cpu_before = children_cpu_time()?;
     let kernel = build::build(ctx, tree, &spec)?;
     let time = start.elapsed();
+    let cpu = children_cpu_time()?.saturating_sub(cpu_before);
     let vmlinux = kernel.out.join("vmlinux");
     let size = |args: &[&str]| {
         util::output(
@@ -112,9 +120,28 @@ fn measure(ctx: &Ctx, tree: &Path, spec: Spec) -> Result<Measure> {
     Ok(Measure {
         spec,
         time,
+        cpu,
         text,
         berkeley,
     })
+}
+
+/// The user and system time of this process's waited-for children (and
+/// theirs), from /proc/self/stat.
+fn children_cpu_time() -> Result<Duration> {
+    let stat = fs::read_to_string("/proc/self/stat")?;
+    let ticks = parse_children_ticks(&stat).context("cannot read /proc/self/stat")?;
+    // USER_HZ, the unit of /proc times, is 100 on every Linux architecture.
+    Ok(Duration::from_millis(ticks * 10))
+}
+
+/// cutime + cstime (fields 16 and 17) of a /proc/PID/stat line.
+fn parse_children_ticks(stat: &str) -> Option<u64> {
+    // The command name, field 2, is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // `rest` starts at field 3.
+    Some(f.get(13)?.parse::<u64>().ok()? + f.get(14)?.parse::<u64>().ok()?)
 }
 
 /// The size of `section` in `llvm-size -A` output.
@@ -144,5 +171,12 @@ mod tests {
         let b = "   text    data     bss     dec     hex filename\n 2493952  612345  241664 3347961 3315f9 vmlinux\n";
         assert_eq!(parse_berkeley(b), Some([2493952, 612345, 241664]));
         assert_eq!(parse_berkeley("junk"), None);
+    }
+
+    #[test]
+    fn reads_children_cpu_time() {
+        let stat = "42 (a (b) c) S 1 2 3 4 5 6 7 8 9 10 11 12 300 40 20 0 1";
+        assert_eq!(parse_children_ticks(stat), Some(340));
+        assert!(children_cpu_time().is_ok());
     }
 }
