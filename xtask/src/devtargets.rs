@@ -182,9 +182,10 @@ pub fn check_arm64_hardening(_ctx: &Ctx, kernel: &Kernel) -> Vec<Outcome> {
                     .arg(kernel.out.join(object)),
             )
             .and_then(|notes| {
+                // `Properties:    aarch64 feature: BTI, PAC`
                 let features = notes
                     .lines()
-                    .find(|l| l.contains("AArch64 feature:"))
+                    .find(|l| l.to_ascii_lowercase().contains("aarch64 feature:"))
                     .with_context(|| format!("{object} has no AArch64 feature note"))?;
                 if !features.contains("BTI") || !features.contains("PAC") {
                     bail!("{object} is marked `{}`, not BTI and PAC", features.trim());
