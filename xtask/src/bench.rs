@@ -35,7 +35,7 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
         None => vec![Arch::Arm64],
     };
     args.finish()?;
-    let tree = Spec::new(Arch::Arm64, &[]).tree(ctx)?;
+    let tree = crate::tree::checkout(ctx, false)?.dir;
     let mut rows = Vec::new();
     for arch in arches {
         for configs in [vec![], vec!["rust".to_string()]] {

@@ -4,7 +4,6 @@
 //! so builds stay incremental.
 
 use crate::args::Args;
-use crate::setup::LLVM_BIN;
 use crate::tree;
 use crate::util::{self, note, step, Ctx};
 use anyhow::{bail, Context, Result};
@@ -159,11 +158,15 @@ impl Spec {
 
     /// The tree it is built from, brought up to date.
     pub fn tree(&self, ctx: &Ctx) -> Result<PathBuf> {
-        let repo = tree::checkout(ctx, false)?;
+        self.tree_in(ctx, &tree::checkout(ctx, false)?)
+    }
+
+    /// The same, for a caller that has already checked out `repo`.
+    pub fn tree_in(&self, ctx: &Ctx, repo: &tree::Repo) -> Result<PathBuf> {
         if self.pristine {
-            tree::pristine_checkout(ctx, &repo)
+            tree::pristine_checkout(ctx, repo)
         } else {
-            Ok(repo.dir)
+            Ok(repo.dir.clone())
         }
     }
 }
@@ -221,7 +224,7 @@ fn fragment_path(ctx: &Ctx, name: &str) -> Result<PathBuf> {
 /// library source (such as rustup's), which the kernel cannot use.
 pub fn make(ctx: &Ctx, tree: &Path, out: &Path, arch: Arch, rustc: Rustc) -> Result<Command> {
     let mut cmd = Command::new("make");
-    let path = format!("{LLVM_BIN}:{}", std::env::var("PATH").unwrap_or_default());
+    let path = crate::setup::llvm_path();
     cmd.arg("-C")
         .arg(tree)
         .arg(format!("O={}", out.display()))

@@ -90,7 +90,7 @@ fn decode_stacktrace(kernel: &Kernel) -> Result<()> {
         .zip(demangled.lines())
         .find(|(_, d)| d.starts_with("rust_minimal::") || d.starts_with("<rust_minimal::"))
         .context("no function of the rust_minimal sample in System.map")?;
-    let path = format!("{LLVM_BIN}:{}", std::env::var("PATH").unwrap_or_default());
+    let path = crate::setup::llvm_path();
     let line = format!("[    1.000000]  {symbol}+0x4/0x40\n");
     let out = util::output_with_input(
         Command::new(kernel.tree.join("scripts/decode_stacktrace.sh"))

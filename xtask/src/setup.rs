@@ -49,6 +49,12 @@ const BACKPORTS_SOURCE: &str = "deb http://deb.debian.org/debian bookworm-backpo
 /// Where the LLVM 19 tools live; 5.10 does not understand `LLVM=-19`.
 pub const LLVM_BIN: &str = "/usr/lib/llvm-19/bin";
 
+/// PATH with LLVM_BIN first: 5.10 finds clang and the LLVM tools by their
+/// unsuffixed names.
+pub fn llvm_path() -> String {
+    format!("{LLVM_BIN}:{}", std::env::var("PATH").unwrap_or_default())
+}
+
 pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     args.finish()?;
     packages()?;

@@ -129,7 +129,7 @@ fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
     for (name, group) in groups {
         let spec = group[0].spec();
         match spec
-            .tree(ctx)
+            .tree_in(ctx, &repo)
             .and_then(|tree| build::build(ctx, &tree, &spec))
         {
             Ok(kernel) => {
