@@ -71,6 +71,21 @@ pub mod code {
 
 /// A kernel error: a negative `errno`.
 ///
+/// The errors C code uses are constants of [`code`], also in the prelude.
+/// An error prints as its C name where it has a known one.
+///
+/// # Examples
+///
+/// ```
+/// let err = ENOMEM;
+/// assert_eq!(err.to_errno(), -12);
+/// assert_ne!(err, EINVAL);
+///
+/// let name = CString::try_from_fmt(format_args!("{:?}", err))?;
+/// assert_eq!(name.to_str()?, "ENOMEM");
+/// # Ok::<(), Error>(())
+/// ```
+///
 /// # Invariants
 ///
 /// The value is in `-MAX_ERRNO..=-1`.
@@ -83,6 +98,16 @@ impl Error {
     /// A value that is not a valid `errno` (zero, positive or below
     /// `-MAX_ERRNO`) is a bug in the caller; it is reported and turned into
     /// `EINVAL` rather than trusted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// // What a C function returning `-EBUSY` gives.
+    /// assert_eq!(Error::from_errno(-16), EBUSY);
+    ///
+    /// // Not an error: reported, and taken as `EINVAL`.
+    /// assert_eq!(Error::from_errno(5), EINVAL);
+    /// ```
     pub fn from_errno(errno: c_int) -> Error {
         if !(-MAX_ERRNO..0).contains(&errno) {
             crate::pr_warn!("attempted to create an Error from {}\n", errno);
@@ -93,11 +118,27 @@ impl Error {
     }
 
     /// The negative `errno`, for returning to C code.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(EINVAL.to_errno(), -22);
+    /// assert_eq!(Error::from_errno(-5).to_errno(), -5);
+    /// ```
     pub fn to_errno(self) -> c_int {
         self.0
     }
 
     /// The error encoded as a pointer, as C's `ERR_PTR()`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::error::from_err_ptr;
+    ///
+    /// let ptr = ENODEV.to_ptr::<u8>();
+    /// assert_eq!(from_err_ptr(ptr), Err(ENODEV));
+    /// ```
     pub fn to_ptr<T>(self) -> *mut T {
         // The top page of the address space is never mapped; an `errno`
         // cast to a pointer lands there (by the type invariant).
@@ -182,6 +223,28 @@ impl From<fmt::Error> for Error {
 }
 
 /// The result of a fallible kernel operation.
+///
+/// Without type arguments, the result of an operation that returns
+/// nothing but may fail. `?` returns early with the error, converting the
+/// errors of `core` and `alloc` (running out of memory becomes
+/// `ENOMEM`, for instance).
+///
+/// # Examples
+///
+/// ```
+/// fn parse_port(number: u32) -> Result<u16> {
+///     let port = u16::try_from(number)?;
+///     if port == 0 {
+///         return Err(EINVAL);
+///     }
+///     Ok(port)
+/// }
+///
+/// assert_eq!(parse_port(8080)?, 8080);
+/// assert_eq!(parse_port(0), Err(EINVAL));
+/// assert_eq!(parse_port(70000), Err(EINVAL));
+/// # Ok::<(), Error>(())
+/// ```
 pub type Result<T = (), E = Error> = core::result::Result<T, E>;
 
 /// Converts the `int` result of a C function: negative values are errors,
@@ -204,6 +267,19 @@ pub fn to_result(ret: c_int) -> Result {
 
 /// Converts a pointer returned by a C function that may be an `ERR_PTR()`,
 /// as C's `IS_ERR()` and `PTR_ERR()` do.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::error::from_err_ptr;
+///
+/// let mut value = 0u32;
+/// let ptr: *mut u32 = &mut value;
+/// assert_eq!(from_err_ptr(ptr), Ok(ptr));
+///
+/// // What `ERR_PTR(-ENOMEM)` is.
+/// assert_eq!(from_err_ptr((-12isize) as *mut u32), Err(ENOMEM));
+/// ```
 pub fn from_err_ptr<T>(ptr: *mut T) -> Result<*mut T> {
     let value = ptr as isize;
     if (-(MAX_ERRNO as isize)..0).contains(&value) {
@@ -218,6 +294,21 @@ pub fn from_err_ptr<T>(ptr: *mut T) -> Result<*mut T> {
 ///
 /// This is the one place where `extern "C"` functions convert their
 /// [`Result`] back.
+///
+/// # Examples
+///
+/// ```
+/// use core::ffi::c_int;
+/// use kernel::error::from_result;
+///
+/// // What an `open` callback returns to C.
+/// fn open(busy: bool) -> c_int {
+///     from_result(if busy { Err(EBUSY) } else { Ok(0) })
+/// }
+///
+/// assert_eq!(open(false), 0);
+/// assert_eq!(open(true), -16);
+/// ```
 pub fn from_result<T: From<i16>>(result: Result<T>) -> T {
     match result {
         Ok(value) => value,

@@ -19,15 +19,24 @@
 #![feature(vec_push_within_capacity)]
 
 mod allocator;
+pub mod bits;
 mod build_assert;
 pub mod error;
+pub mod file;
 pub mod init;
+pub mod kthread;
+pub mod kunit;
+pub mod miscdev;
 pub mod module_param;
+pub mod pinned;
 pub mod prelude;
 pub mod print;
 mod static_assert;
 pub mod str;
+pub mod sync;
+pub mod task;
 pub mod types;
+pub mod user_ptr;
 
 #[doc(hidden)]
 pub use bindings;

@@ -22,6 +22,24 @@ use crate::str::RawFormatter;
 use crate::ThisModule;
 
 /// A type usable as a module parameter.
+///
+/// Integers, `bool`, byte strings and [`ArrayParam`]s of those are
+/// parameters; `module!` uses the trait, modules seldom call it.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::module_param::ModuleParam;
+///
+/// // As C's `kstrtoint()` reads them.
+/// assert_eq!(i32::try_from_param_arg(Some(b"-42")), Some(-42));
+/// assert_eq!(u16::try_from_param_arg(Some(b"0x1f\n")), Some(31));
+/// assert_eq!(u8::try_from_param_arg(Some(b"256")), None);
+///
+/// // `debug` alone on the command line sets a boolean.
+/// assert_eq!(bool::try_from_param_arg(None), Some(true));
+/// assert_eq!(bool::try_from_param_arg(Some(b"off")), Some(false));
+/// ```
 pub trait ModuleParam: Sized + Copy + Send + 'static {
     /// Whether the parameter may be given without a value (`name` alone
     /// instead of `name=value`), like a C `bool`.
@@ -132,6 +150,21 @@ impl ModuleParam for &'static [u8] {
 }
 
 /// An array parameter of up to `N` values, given as a comma-separated list.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::module_param::{ArrayParam, ModuleParam};
+///
+/// // What `irqs=3,5,7` gives a parameter of up to four `u32`s.
+/// let irqs = ArrayParam::<u32, 4>::try_from_param_arg(Some(b"3,5,7")).ok_or(EINVAL)?;
+/// assert_eq!(irqs.len(), 3);
+/// assert!(irqs.values().eq([3, 5, 7]));
+///
+/// // Five values do not fit.
+/// assert!(ArrayParam::<u32, 4>::try_from_param_arg(Some(b"1,2,3,4,5")).is_none());
+/// # Ok::<(), Error>(())
+/// ```
 #[derive(Clone, Copy)]
 pub struct ArrayParam<T: ModuleParam, const N: usize> {
     values: [Option<T>; N],
@@ -141,6 +174,15 @@ pub struct ArrayParam<T: ModuleParam, const N: usize> {
 impl<T: ModuleParam, const N: usize> ArrayParam<T, N> {
     /// Makes an array from its first values, for the `default` of the
     /// parameter. More than `N` values fail the build.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::module_param::ArrayParam;
+    ///
+    /// const DEFAULT_PORTS: ArrayParam<u16, 8> = ArrayParam::create(&[80, 443]);
+    /// assert!(DEFAULT_PORTS.values().eq([80, 443]));
+    /// ```
     pub const fn create(init: &[T]) -> Self {
         assert!(
             init.len() <= N,
@@ -169,6 +211,15 @@ impl<T: ModuleParam, const N: usize> ArrayParam<T, N> {
     }
 
     /// Whether no value was given.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::module_param::ArrayParam;
+    ///
+    /// assert!(ArrayParam::<i32, 2>::create(&[]).is_empty());
+    /// assert!(!ArrayParam::<i32, 2>::create(&[-1]).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

@@ -152,7 +152,10 @@ macro_rules! print_macro (
 ///
 /// # Examples
 ///
-/// ```
+/// Built but not run by the documentation tests, whose log should not
+/// look like that of a failing machine:
+///
+/// ```no_run
 /// pr_emerg!("something is very wrong: {}\n", 42);
 /// ```
 #[macro_export]
@@ -166,7 +169,10 @@ macro_rules! pr_emerg (
 ///
 /// # Examples
 ///
-/// ```
+/// Built but not run by the documentation tests, whose log should not
+/// look like that of a failing machine:
+///
+/// ```no_run
 /// pr_alert!("action must be taken: {}\n", 42);
 /// ```
 #[macro_export]
@@ -180,7 +186,10 @@ macro_rules! pr_alert (
 ///
 /// # Examples
 ///
-/// ```
+/// Built but not run by the documentation tests, whose log should not
+/// look like that of a failing machine:
+///
+/// ```no_run
 /// pr_crit!("critical condition: {}\n", 42);
 /// ```
 #[macro_export]

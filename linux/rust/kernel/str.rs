@@ -18,6 +18,19 @@ use crate::error::{code::EINVAL, Error, Result};
 use crate::types::VecExt;
 
 /// Why a byte slice is not a valid [`CStr`].
+///
+/// Functions returning a [`Result`] can use `?` on it: it converts to
+/// `EINVAL`.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::str::CStrConvertError;
+///
+/// let err = CStr::from_bytes_with_nul(b"abc").err();
+/// assert_eq!(err, Some(CStrConvertError::NotNulTerminated));
+/// assert_eq!(Error::from(CStrConvertError::InteriorNul), EINVAL);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CStrConvertError {
     /// A NUL byte comes before the end.
@@ -34,6 +47,20 @@ impl From<CStrConvertError> for Error {
 
 /// A borrowed C string: bytes ending with the only NUL among them.
 ///
+/// # Examples
+///
+/// ```
+/// let name = c_str!("eth0");
+/// assert_eq!(name.len(), 4);
+/// assert_eq!(name.as_bytes_with_nul(), b"eth0\0");
+///
+/// // A string from a buffer filled by C code.
+/// let buf = [b'o', b'k', 0];
+/// let status = CStr::from_bytes_with_nul(&buf)?;
+/// assert_eq!(status.to_str()?, "ok");
+/// # Ok::<(), Error>(())
+/// ```
+///
 /// # Invariants
 ///
 /// The last byte is NUL and no other byte is.
@@ -42,6 +69,13 @@ pub struct CStr([u8]);
 
 impl CStr {
     /// The length in bytes, without the NUL.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(c_str!("kunit").len(), 5);
+    /// assert_eq!(c_str!("").len(), 0);
+    /// ```
     #[inline]
     pub const fn len(&self) -> usize {
         // By the type invariant there is at least the NUL.
@@ -49,12 +83,35 @@ impl CStr {
     }
 
     /// Whether the string is empty (holds only the NUL).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(c_str!("").is_empty());
+    /// assert!(!c_str!("x").is_empty());
+    /// ```
     #[inline]
     pub const fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Checks that `bytes` is a C string and borrows it as one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::str::CStrConvertError;
+    ///
+    /// let s = CStr::from_bytes_with_nul(b"abc\0")?;
+    /// assert_eq!(s.as_bytes(), b"abc");
+    ///
+    /// let empty = CStr::from_bytes_with_nul(b"").err();
+    /// assert_eq!(empty, Some(CStrConvertError::NotNulTerminated));
+    ///
+    /// let two_nuls = CStr::from_bytes_with_nul(b"a\0b\0").err();
+    /// assert_eq!(two_nuls, Some(CStrConvertError::InteriorNul));
+    /// # Ok::<(), Error>(())
+    /// ```
     pub const fn from_bytes_with_nul(bytes: &[u8]) -> Result<&Self, CStrConvertError> {
         if bytes.is_empty() || bytes[bytes.len() - 1] != 0 {
             return Err(CStrConvertError::NotNulTerminated);
@@ -88,6 +145,17 @@ impl CStr {
     ///
     /// `ptr` must point to a NUL-terminated string that stays valid and
     /// unchanged for `'a`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let owner = c_str!("owned elsewhere");
+    /// let ptr = owner.as_char_ptr();
+    ///
+    /// // SAFETY: `ptr` points to `owner`, a C string that outlives `s`.
+    /// let s = unsafe { CStr::from_char_ptr(ptr) };
+    /// assert_eq!(s.as_bytes(), b"owned elsewhere");
+    /// ```
     pub unsafe fn from_char_ptr<'a>(ptr: *const c_char) -> &'a Self {
         // SAFETY: the caller guarantees that `ptr` is a valid C string,
         // valid and unchanged for `'a`.
@@ -115,6 +183,16 @@ impl CStr {
     }
 
     /// The string as UTF-8, if it is.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(c_str!("caf\u{e9}").to_str(), Ok("caf\u{e9}"));
+    ///
+    /// let latin1 = CStr::from_bytes_with_nul(b"caf\xe9\0")?;
+    /// assert!(latin1.to_str().is_err());
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn to_str(&self) -> Result<&str, core::str::Utf8Error> {
         core::str::from_utf8(self.as_bytes())
     }
@@ -162,6 +240,12 @@ impl AsRef<[u8]> for CStr {
 /// ```
 /// let name = c_str!("rust");
 /// assert_eq!(name.len(), 4);
+/// ```
+///
+/// A literal with a NUL byte inside is not a C string, and fails the build:
+///
+/// ```compile_fail
+/// let name = c_str!("a\0b");
 /// ```
 #[macro_export]
 macro_rules! c_str {
@@ -285,6 +369,18 @@ impl CString {
     ///
     /// Fails with `ENOMEM` if memory runs out, and with `EINVAL` if the
     /// output contains a NUL byte.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let irq = 17;
+    /// let name = CString::try_from_fmt(format_args!("gpio-irq{irq}"))?;
+    /// assert_eq!(name.to_str()?, "gpio-irq17");
+    ///
+    /// let nul = CString::try_from_fmt(format_args!("a{}b", '\0'));
+    /// assert_eq!(nul.err(), Some(EINVAL));
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn try_from_fmt(args: fmt::Arguments<'_>) -> Result<Self> {
         let mut w = VecWriter(Vec::new());
         w.write_fmt(args).map_err(|_| crate::error::code::ENOMEM)?;

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Files and their operations.
+//!
+//! C header: [`include/linux/fs.h`](../../../include/linux/fs.h)
+//!
+//! A driver implements [`Operations`] for the files it provides (through a
+//! registration such as [`crate::miscdev::Registration`]); this module
+//! owns the `extern "C"` functions put in the C `struct file_operations`,
+//! which call the driver's methods with safe arguments: the [`File`], the
+//! per-file data (kept as the file's `private_data` through
+//! [`ForeignOwnable`]) and user buffers.
+
+use core::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
+use core::marker::PhantomData;
+use core::ptr::NonNull;
+
+use crate::error::{code::*, from_result, Result};
+use crate::sync::CondVar;
+use crate::types::{AlwaysRefCounted, ForeignOwnable, Opaque};
+use crate::user_ptr::{UserSlicePtr, UserSlicePtrReader, UserSlicePtrWriter};
+
+/// File flags, as in the `flags` argument of `open(2)`.
+pub mod flags {
+    /// Non-blocking mode: operations that would wait fail with `EAGAIN`.
+    pub const O_NONBLOCK: u32 = bindings::O_NONBLOCK;
+}
+
+/// An open file, as C's `struct file`.
+///
+/// # Invariants
+///
+/// Instances are only reachable through references whose holder keeps the
+/// file alive: a file operation in progress, or an
+/// [`ARef`](crate::types::ARef) holding a reference count.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::file::{flags, File};
+///
+/// fn is_nonblocking(file: &File) -> bool {
+///     file.flags() & flags::O_NONBLOCK != 0
+/// }
+/// # let _ = is_nonblocking;
+/// ```
+#[repr(transparent)]
+pub struct File(Opaque<bindings::file>);
+
+// SAFETY: files are shared between threads by C; the methods here read
+// fields that are fixed after open, or read atomically by C.
+unsafe impl Sync for File {}
+
+// SAFETY: the reference count of a file may be dropped from any thread.
+unsafe impl Send for File {}
+
+impl File {
+    /// Wraps a pointer to a file.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a file that stays alive for `'a`.
+    pub(crate) unsafe fn from_ptr<'a>(ptr: *mut bindings::file) -> &'a File {
+        // SAFETY: the caller guarantees `ptr` is valid for `'a`, and `File`
+        // is a transparent wrapper of `struct file`.
+        unsafe { &*ptr.cast::<File>() }
+    }
+
+    fn as_ptr(&self) -> *mut bindings::file {
+        self.0.get()
+    }
+
+    /// The flags the file was opened with (`O_*`), as changed by
+    /// `fcntl(F_SETFL)`.
+    ///
+    /// # Examples
+    ///
+    /// See [`File`].
+    pub fn flags(&self) -> u32 {
+        // SAFETY: the file is valid by the type invariant; `f_flags` is an
+        // `unsigned int`, read at once.
+        unsafe { core::ptr::addr_of!((*self.as_ptr()).f_flags).read_volatile() }
+    }
+}
+
+// SAFETY: `get_file()` and `fput()` take and drop a reference that keeps
+// the file alive.
+unsafe impl AlwaysRefCounted for File {
+    fn inc_ref(&self) {
+        // SAFETY: the file is valid by the type invariant.
+        unsafe { bindings::get_file(self.as_ptr()) };
+    }
+
+    unsafe fn dec_ref(obj: NonNull<Self>) {
+        // SAFETY: the caller owns a reference, which is dropped here.
+        unsafe { bindings::fput(obj.as_ptr().cast()) };
+    }
+}
+
+/// The poll table given to [`Operations::poll`], as C's `poll_table`.
+///
+/// # Invariants
+///
+/// `ptr` is null or a poll table valid for `'a`.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::file::PollTable;
+///
+/// fn readable(_table: &PollTable<'_>) -> u32 {
+///     kernel::file::poll::EPOLLIN | kernel::file::poll::EPOLLRDNORM
+/// }
+/// # let _ = readable;
+/// ```
+pub struct PollTable<'a> {
+    ptr: *mut bindings::poll_table,
+    _p: PhantomData<&'a ()>,
+}
+
+impl PollTable<'_> {
+    /// Registers the caller to be woken when `cv` is notified, as C's
+    /// `poll_wait()`.
+    ///
+    /// # Safety
+    ///
+    /// `cv` must stay alive until `file` is released, e.g. by being owned
+    /// by the file's data: `epoll` keeps the registration that long.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::file::{File, PollTable};
+    /// use kernel::sync::CondVar;
+    ///
+    /// /// # Safety
+    /// ///
+    /// /// `cv` must outlive `file`.
+    /// unsafe fn wait_on(table: &PollTable<'_>, file: &File, cv: &CondVar) {
+    ///     // SAFETY: the caller guarantees that `cv` outlives `file`.
+    ///     unsafe { table.register_wait(file, cv) };
+    /// }
+    /// # let _ = wait_on;
+    /// ```
+    pub unsafe fn register_wait(&self, file: &File, cv: &CondVar) {
+        // SAFETY: the file and the poll table (or null) are valid by the
+        // type invariants; the caller guarantees that the wait queue
+        // outlives the registration.
+        unsafe { bindings::poll_wait(file.as_ptr(), cv.wait_list(), self.ptr) };
+    }
+}
+
+/// The events of [`Operations::poll`].
+pub mod poll {
+    /// There is data to read.
+    pub const EPOLLIN: u32 = bindings::EPOLLIN;
+    /// Writing would not block.
+    pub const EPOLLOUT: u32 = bindings::EPOLLOUT;
+    /// There is normal data to read.
+    pub const EPOLLRDNORM: u32 = bindings::EPOLLRDNORM;
+    /// Normal data can be written.
+    pub const EPOLLWRNORM: u32 = bindings::EPOLLWRNORM;
+}
+
+/// The operations of a file.
+///
+/// Operations that are not implemented are left out of the C
+/// `struct file_operations` (see `#[vtable]`), so the kernel does what it
+/// does for C files without them (`EINVAL` for `read` and `write`,
+/// `ENOTTY` for `ioctl`...).
+///
+/// # Examples
+///
+/// ```
+/// use kernel::file::{File, Operations};
+/// use kernel::user_ptr::UserSlicePtrWriter;
+///
+/// struct Zeroes;
+///
+/// #[vtable]
+/// impl Operations for Zeroes {
+///     type OpenData = ();
+///     type Data = ();
+///
+///     fn open(_context: &(), _file: &File) -> Result {
+///         Ok(())
+///     }
+///
+///     fn read(_data: (), _file: &File, writer: &mut UserSlicePtrWriter, _offset: u64) -> Result<usize> {
+///         let zeroes = [0u8; 64];
+///         let len = writer.len().min(zeroes.len());
+///         writer.write_slice(&zeroes[..len])?;
+///         Ok(len)
+///     }
+/// }
+///
+/// assert!(Zeroes::HAS_READ);
+/// assert!(!Zeroes::HAS_WRITE);
+/// ```
+#[macros::vtable]
+pub trait Operations {
+    /// What the registration gives [`Operations::open`].
+    type OpenData: Sync;
+
+    /// The data of each open file, made by [`Operations::open`] and given
+    /// back to [`Operations::release`].
+    type Data: ForeignOwnable + Send + Sync;
+
+    /// Called when a file is opened; returns its data.
+    fn open(context: &Self::OpenData, file: &File) -> Result<Self::Data>;
+
+    /// Called when the last reference to the file is dropped.
+    fn release(_data: Self::Data, _file: &File) {}
+
+    /// Reads from the file at `offset` into `writer`; returns the number
+    /// of bytes read, zero at the end.
+    fn read(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _file: &File,
+        _writer: &mut UserSlicePtrWriter,
+        _offset: u64,
+    ) -> Result<usize> {
+        Err(EINVAL)
+    }
+
+    /// Writes to the file at `offset` from `reader`; returns the number of
+    /// bytes written.
+    fn write(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _file: &File,
+        _reader: &mut UserSlicePtrReader,
+        _offset: u64,
+    ) -> Result<usize> {
+        Err(EINVAL)
+    }
+
+    /// Handles an `ioctl(2)` command; `arg` is its argument, often a user
+    /// pointer.
+    fn ioctl(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _file: &File,
+        _cmd: u32,
+        _arg: usize,
+    ) -> Result<i32> {
+        Err(ENOTTY)
+    }
+
+    /// Reports the events ready on the file, registering the caller in
+    /// `table` for those it may wait for.
+    fn poll(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _file: &File,
+        _table: &PollTable<'_>,
+    ) -> Result<u32> {
+        Ok(0)
+    }
+}
+
+/// Finds what [`Operations::open`] gets, for a registration type.
+///
+/// # Safety
+///
+/// Implementers must return a pointer valid while the file is open.
+pub unsafe trait OpenAdapter<T: Sync> {
+    /// The data of the registration of the file being opened.
+    ///
+    /// # Safety
+    ///
+    /// `inode` and `file` must be those of a file being opened through the
+    /// registration.
+    unsafe fn convert(inode: *mut bindings::inode, file: *mut bindings::file) -> *const T;
+}
+
+/// The `extern "C"` file operations calling an [`Operations`]
+/// implementation, for registrations of kind `A`.
+pub(crate) struct OperationsVtable<A, T>(PhantomData<A>, PhantomData<T>);
+
+impl<A: OpenAdapter<T::OpenData>, T: Operations> OperationsVtable<A, T> {
+    /// # Safety
+    ///
+    /// Called by the VFS only, for a file of a registration of kind `A`.
+    unsafe extern "C" fn open_callback(
+        inode: *mut bindings::inode,
+        file: *mut bindings::file,
+    ) -> c_int {
+        from_result((|| {
+            // SAFETY: the VFS gives a file being opened through the
+            // registration, with its inode.
+            let context = unsafe { &*A::convert(inode, file) };
+            // SAFETY: the file is alive during the call.
+            let data = T::open(context, unsafe { File::from_ptr(file) })?;
+            // SAFETY: the file is alive and its `private_data` is ours
+            // until `release`.
+            unsafe { (*file).private_data = data.into_foreign() as *mut c_void };
+            Ok(0)
+        })())
+    }
+
+    /// # Safety
+    ///
+    /// Called by the VFS only, once, for a file opened by
+    /// `open_callback`.
+    unsafe extern "C" fn release_callback(
+        _inode: *mut bindings::inode,
+        file: *mut bindings::file,
+    ) -> c_int {
+        // SAFETY: the file is alive, and `open_callback` stored data in
+        // `private_data`, which is taken back once, here.
+        let data = unsafe { T::Data::from_foreign((*file).private_data) };
+        // SAFETY: the file is alive during the call.
+        T::release(data, unsafe { File::from_ptr(file) });
+        0
+    }
+
+    /// # Safety
+    ///
+    /// Called by the VFS only, for a file opened by `open_callback`.
+    unsafe extern "C" fn read_callback(
+        file: *mut bindings::file,
+        buf: *mut c_char,
+        len: usize,
+        offset: *mut bindings::loff_t,
+    ) -> isize {
+        from_result((|| {
+            // SAFETY: `buf` is the user buffer of the system call.
+            let mut writer = unsafe { UserSlicePtr::new(buf.cast(), len) }.writer();
+            // SAFETY: the file is alive and its data is not taken back
+            // before `release`, which cannot run during this call.
+            let data = unsafe { T::Data::borrow((*file).private_data) };
+            // SAFETY: the VFS gives a valid offset pointer.
+            let pos = unsafe { *offset };
+            // SAFETY: the file is alive during the call.
+            let read = T::read(
+                data,
+                unsafe { File::from_ptr(file) },
+                &mut writer,
+                pos.try_into()?,
+            )?;
+            // SAFETY: the VFS gives a valid offset pointer.
+            unsafe { *offset = pos.checked_add(read.try_into()?).ok_or(EOVERFLOW)? };
+            Ok(read.try_into()?)
+        })())
+    }
+
+    /// # Safety
+    ///
+    /// Called by the VFS only, for a file opened by `open_callback`.
+    unsafe extern "C" fn write_callback(
+        file: *mut bindings::file,
+        buf: *const c_char,
+        len: usize,
+        offset: *mut bindings::loff_t,
+    ) -> isize {
+        from_result((|| {
+            // SAFETY: `buf` is the user buffer of the system call.
+            let mut reader = unsafe { UserSlicePtr::new(buf as *mut c_void, len) }.reader();
+            // SAFETY: the file is alive and its data is not taken back
+            // before `release`, which cannot run during this call.
+            let data = unsafe { T::Data::borrow((*file).private_data) };
+            // SAFETY: the VFS gives a valid offset pointer.
+            let pos = unsafe { *offset };
+            // SAFETY: the file is alive during the call.
+            let written = T::write(
+                data,
+                unsafe { File::from_ptr(file) },
+                &mut reader,
+                pos.try_into()?,
+            )?;
+            // SAFETY: the VFS gives a valid offset pointer.
+            unsafe { *offset = pos.checked_add(written.try_into()?).ok_or(EOVERFLOW)? };
+            Ok(written.try_into()?)
+        })())
+    }
+
+    /// # Safety
+    ///
+    /// Called by the VFS only, for a file opened by `open_callback`.
+    unsafe extern "C" fn ioctl_callback(
+        file: *mut bindings::file,
+        cmd: c_uint,
+        arg: c_ulong,
+    ) -> c_long {
+        from_result((|| {
+            // SAFETY: the file is alive and its data is not taken back
+            // before `release`, which cannot run during this call.
+            let data = unsafe { T::Data::borrow((*file).private_data) };
+            // SAFETY: the file is alive during the call.
+            let ret = T::ioctl(data, unsafe { File::from_ptr(file) }, cmd, arg as usize)?;
+            Ok(ret.into())
+        })())
+    }
+
+    /// # Safety
+    ///
+    /// Called by the VFS only, for a file opened by `open_callback`.
+    unsafe extern "C" fn poll_callback(
+        file: *mut bindings::file,
+        wait: *mut bindings::poll_table_struct,
+    ) -> bindings::__poll_t {
+        // SAFETY: the file is alive and its data is not taken back before
+        // `release`, which cannot run during this call.
+        let data = unsafe { T::Data::borrow((*file).private_data) };
+        // INVARIANT: the VFS gives a valid poll table, or null.
+        let table = PollTable {
+            ptr: wait,
+            _p: PhantomData,
+        };
+        // SAFETY: the file is alive during the call.
+        match T::poll(data, unsafe { File::from_ptr(file) }, &table) {
+            Ok(events) => events,
+            Err(_) => bindings::EPOLLERR,
+        }
+    }
+
+    /// The C operations, without `owner` (which the registration sets).
+    pub(crate) const VTABLE: bindings::file_operations = bindings::file_operations {
+        open: Some(Self::open_callback),
+        release: Some(Self::release_callback),
+        read: if T::HAS_READ {
+            Some(Self::read_callback)
+        } else {
+            None
+        },
+        write: if T::HAS_WRITE {
+            Some(Self::write_callback)
+        } else {
+            None
+        },
+        unlocked_ioctl: if T::HAS_IOCTL {
+            Some(Self::ioctl_callback)
+        } else {
+            None
+        },
+        // On 64-bit architectures, compat user pointers are zero-extended
+        // 32-bit values, as `arg` already is: the native callback serves.
+        compat_ioctl: if T::HAS_IOCTL {
+            Some(Self::ioctl_callback)
+        } else {
+            None
+        },
+        poll: if T::HAS_POLL {
+            Some(Self::poll_callback)
+        } else {
+            None
+        },
+        // SAFETY: the other members are optional: null function pointers
+        // and a null owner.
+        ..unsafe { core::mem::MaybeUninit::zeroed().assume_init() }
+    };
+}
