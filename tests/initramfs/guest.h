@@ -47,8 +47,8 @@ static void usage(const char *why)
 	exit(EXIT_USAGE);
 }
 
-static unsigned long parse_num(const char *what, const char *s,
-			       unsigned long max)
+static inline unsigned long parse_num(const char *what, const char *s,
+				      unsigned long max)
 {
 	char *end;
 	unsigned long v;
@@ -62,7 +62,7 @@ static unsigned long parse_num(const char *what, const char *s,
 	return v;
 }
 
-static int64_t now_ms(void)
+static inline int64_t now_ms(void)
 {
 	struct timespec ts;
 
@@ -72,7 +72,7 @@ static int64_t now_ms(void)
 }
 
 /* Asks the host (through the console protocol) to press the power button. */
-static void request_powerdown(void)
+static inline void request_powerdown(void)
 {
 	static const char msg[] = "@@T req powerdown\n";
 	int fd;
@@ -96,8 +96,9 @@ static void request_powerdown(void)
  * Returns how many records were read, or 0 once the deadline has passed.
  * Any error ends the program; what names the file in messages.
  */
-static size_t read_records(int fd, void *buf, size_t size, size_t rec_size,
-			   int64_t deadline, const char *what)
+static inline size_t read_records(int fd, void *buf, size_t size,
+				  size_t rec_size, int64_t deadline,
+				  const char *what)
 {
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };

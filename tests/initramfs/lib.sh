@@ -137,3 +137,31 @@ log_has() {
 	done
 	pass "$_n"
 }
+
+# rust_sync_steps NAME: the rust_sync sample printed every step of its
+# init: each lock type, the static mutex, LockedBy, the handshake with its
+# kernel thread through a CondVar, and the Revocable.
+rust_sync_steps() {
+	log_has "$1" \
+		"rust_sync: Rust synchronisation sample (init)" \
+		"rust_sync: static mutex: initialised 1 time(s)" \
+		"rust_sync: mutex: counter is 10" \
+		"rust_sync: spinlock: values are (1, 2)" \
+		"rust_sync: raw spinlock: value is 10" \
+		"rust_sync: locked by: counter is now 12" \
+		"rust_sync: module: sending the ping" \
+		"rust_sync: thread: got the ping, sending the pong" \
+		"rust_sync: module: got the pong, thread joined" \
+		"rust_sync: revocable: value is 42" \
+		"rust_sync: revocable: available after revoke: false"
+}
+
+# miscdev_checks PREFIX: /dev/rust_miscdev from user space, through
+# miscdevtool: shared contents, two processes at once, EFAULT for bad
+# pointers, EFBIG for too much.
+miscdev_checks() {
+	check "$1.shared" miscdevtool share
+	check "$1.concurrent" miscdevtool concurrent
+	check "$1.efault" miscdevtool efault
+	check "$1.too-big" miscdevtool too-big
+}

@@ -47,5 +47,11 @@ else
 	fail rust.params.write-refused "999 written to my_u8 (a u8) was not refused: '$(cat $P/my_u8)'"
 fi
 
+rust_sync_steps rust.sync.steps
+
+# The misc device sample; bad pointers must not hurt the kernel, which the
+# kernel log check below and the scenario's end confirm.
+miscdev_checks rust.miscdev
+
 check_kernel_log rust.kernel-log
 exit 0

@@ -38,6 +38,50 @@ load_unload rust.print rust_print \
 	"rust_print: Rust printing macros sample (init)" \
 	"rust_print: Rust printing macros sample (exit)"
 
+load_unload rust.sync rust_sync \
+	"rust_sync: Rust synchronisation sample (init)" \
+	"rust_sync: Rust synchronisation sample (exit)"
+rust_sync_steps rust.sync.steps
+
+# The misc device: used from user space, held while a file is open, gone
+# once unloaded, and loadable again (its minor number was given back).
+miscdev_module() {
+	_t=$1; shift
+	if ! OUT=$(insmod $M/rust_miscdev.ko 2>&1); then
+		fail "$_t.insmod" "insmod rust_miscdev.ko: $OUT"
+		return 1
+	fi
+	pass "$_t.insmod"
+	if wait_for 5 test -c /dev/rust_miscdev; then
+		"$@"
+	else
+		fail "$_t.node" "no /dev/rust_miscdev after insmod"
+	fi
+	# A process holding the device open holds the module.
+	sleep 60 </dev/rust_miscdev &
+	_holder=$!
+	if ! wait_for 5 sh -c "readlink /proc/$_holder/fd/0 | grep -q rust_miscdev"; then
+		fail "$_t.busy" "could not keep /dev/rust_miscdev open"
+	elif rmmod rust_miscdev 2>/dev/null; then
+		fail "$_t.busy" "rmmod succeeded while /dev/rust_miscdev was open"
+	elif [ "$(cat /sys/module/rust_miscdev/refcnt)" != 1 ]; then
+		fail "$_t.busy" "refcnt is $(cat /sys/module/rust_miscdev/refcnt) with one open file"
+	else
+		pass "$_t.busy"
+	fi
+	kill $_holder
+	wait $_holder 2>/dev/null
+	if OUT=$(rmmod rust_miscdev 2>&1) && [ ! -d /sys/module/rust_miscdev ] &&
+		wait_for 5 test ! -e /dev/rust_miscdev; then
+		pass "$_t.rmmod"
+	else
+		fail "$_t.rmmod" "rmmod rust_miscdev: $OUT"
+	fi
+}
+miscdev_module rust.miscdev miscdev_checks rust.miscdev
+log_has rust.miscdev.exit "rust_miscdev: Rust misc device sample (exit)"
+miscdev_module rust.miscdev.again check rust.miscdev.again.shared miscdevtool share
+
 # A module built out of tree (tests/oot) against this kernel.
 load_unload rust.oot rust_out_of_tree \
 	"rust_out_of_tree: built out of tree, 2 + 3 = 5" \

@@ -86,7 +86,9 @@ impl Console {
             "general protection fault",
             "UBSAN:",
         ];
-        if TROUBLE.iter().any(|t| line.contains(t)) {
+        // Lockdep's reports ("WARNING: possible circular locking
+        // dependency detected", ...) begin with a bare "WARNING: ".
+        if TROUBLE.iter().any(|t| line.contains(t)) || line.starts_with("WARNING: ") {
             return Some(Event::Trouble(line.trim().to_string()));
         }
         self.kunit(line)
@@ -269,5 +271,16 @@ mod tests {
         );
         assert!(matches!(&events[0], Event::Trouble(l) if l.starts_with("WARNING: CPU: 0")));
         assert!(matches!(&events[1], Event::Panic(l) if l.contains("Attempted to kill init")));
+    }
+
+    #[test]
+    fn notices_lockdep_reports() {
+        let events = feed_all(
+            "[    5.2] ======================================================\n\
+             [    5.2] WARNING: possible circular locking dependency detected\n\
+             [    5.2] rust_sync: mutex: counter is 10\n",
+        );
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert!(matches!(&events[0], Event::Trouble(l) if l.contains("circular locking")));
     }
 }

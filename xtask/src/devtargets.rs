@@ -2,7 +2,8 @@
 //! finds the sources formatted, `make rustdoc` writes HTML for the crates,
 //! a `CLIPPY=1` build of the Rust code gives no warning, and
 //! `scripts/decode_stacktrace.sh` turns a Rust function in a stack trace
-//! into its demangled name and source line.
+//! into its demangled name and source line, and rustdoc finds an example
+//! on every public item of the kernel crate that should have one.
 
 use crate::build::Kernel;
 use crate::setup::LLVM_BIN;
@@ -61,7 +62,69 @@ pub fn check(ctx: &Ctx, kernel: &Kernel) -> Vec<Outcome> {
         Outcome::from_result(&format!("rust-tools.{}.rustfmtcheck", kernel.name), rustfmt),
         Outcome::from_result(&format!("rust-tools.{}.rustdoc", kernel.name), rustdoc),
         Outcome::from_result(&format!("rust-tools.{}.clippy", kernel.name), clippy),
+        Outcome::from_result(
+            &format!("rust-tools.{}.example-coverage", kernel.name),
+            example_coverage(ctx, kernel),
+        ),
     ]
+}
+
+/// One source file in `rustdoc --show-coverage`'s JSON report.
+#[derive(serde::Deserialize)]
+struct Coverage {
+    total: u32,
+    with_docs: u32,
+    total_examples: u32,
+    with_examples: u32,
+}
+
+/// rustdoc's own count of documentation and examples: every public item of
+/// the kernel crate is documented, and every one rustdoc expects an
+/// example for (functions, methods, types, traits, macros) has one, so
+/// every such item has a test in `rust_doctests_kernel`.
+fn example_coverage(ctx: &Ctx, kernel: &Kernel) -> Result<()> {
+    let log = make(
+        ctx,
+        kernel,
+        &[
+            "RUSTDOC=/usr/bin/rustdoc -Zunstable-options --show-coverage --output-format json",
+            "rustdoc",
+        ],
+        "example-coverage",
+    )?;
+    let mut items = (0, 0);
+    let mut missing = Vec::new();
+    for line in log.lines().filter(|l| l.starts_with('{')) {
+        let files: std::collections::BTreeMap<String, Coverage> =
+            serde_json::from_str(line).context("cannot read rustdoc's coverage report")?;
+        for (file, c) in files {
+            let Some((_, rel)) = file.split_once("/rust/kernel/") else {
+                continue;
+            };
+            items.0 += c.total;
+            items.1 += c.total_examples;
+            if c.with_docs < c.total || c.with_examples < c.total_examples {
+                missing.push(format!(
+                    "rust/kernel/{rel}: {} of {} items documented, {} of {} examples",
+                    c.with_docs, c.total, c.with_examples, c.total_examples
+                ));
+            }
+        }
+    }
+    if items.0 == 0 {
+        bail!("rustdoc reported no coverage for the kernel crate");
+    }
+    if !missing.is_empty() {
+        bail!(
+            "items without documentation or an example:\n{}",
+            missing.join("\n")
+        );
+    }
+    util::note(format!(
+        "rustdoc: all {} public items of the kernel crate documented, all {} that need an example have one",
+        items.0, items.1
+    ));
+    Ok(())
 }
 
 /// A stack trace line naming a function of the rust_minimal sample

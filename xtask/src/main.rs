@@ -11,6 +11,7 @@ mod build;
 mod console;
 mod cpio;
 mod devtargets;
+mod doctests;
 mod equivalence;
 mod initramfs;
 mod manifest;

@@ -36,6 +36,8 @@ struct Raw {
     pristine: bool,
     #[serde(default)]
     same_as: Option<String>,
+    #[serde(default)]
+    break_example: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +64,9 @@ pub struct Scenario {
     /// A scenario of the same architecture whose kernel configuration and
     /// boot messages this one's must match (see `equivalence`).
     pub same_as: Option<String>,
+    /// After its boot and its kernel's other checks, break one example of
+    /// the kernel crate's documentation and boot again (see `doctests`).
+    pub break_example: bool,
 }
 
 impl Scenario {
@@ -131,6 +136,7 @@ pub fn load(root: &Path) -> Result<Vec<Scenario>> {
                 .map_or(Ok(Rustc::Current), Rustc::parse)?,
             pristine: raw.pristine,
             same_as: raw.same_as,
+            break_example: raw.break_example,
         });
     }
     Ok(out)

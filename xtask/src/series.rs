@@ -361,9 +361,9 @@ mod tests {
 }
 
 /// The fragments every patch is built with by `--check-each`: Rust and
-/// its samples, as modules, and the KUnit tests. Options that a patch does
-/// not have yet are simply off.
-const CHECK_EACH_CONFIGS: [&str; 3] = ["rust-samples-m", "kunit-tests", "gpio"];
+/// its samples, as modules, the KUnit tests and the documentation tests.
+/// Options that a patch does not have yet are simply off.
+const CHECK_EACH_CONFIGS: [&str; 4] = ["rust-samples-m", "kunit-tests", "rust-doctests", "gpio"];
 
 /// Builds the tree after each patch of the series, in order, in one output
 /// directory (so each build is incremental over the previous one, as in a

@@ -6,7 +6,7 @@ use crate::args::Args;
 use crate::build::{self, Arch, Kernel};
 use crate::scenario::{self, Scenario};
 use crate::util::{self, step, Ctx, Outcome};
-use crate::{boot, devtargets, equivalence, series, tree};
+use crate::{boot, devtargets, doctests, equivalence, series, tree};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -95,13 +95,19 @@ const KERNEL_CHECKS: &[(Arch, &[&str], KernelCheck)] = &[
     // The Rust developer targets and decode_stacktrace.sh.
     (
         Arch::Arm64,
-        &["rust-samples", "kunit-tests", "debug-info"],
+        &["rust-samples", "kunit-tests", "debug-info", "rust-doctests"],
         devtargets::check,
     ),
     // Rust code follows the C side's mitigations.
     (
         Arch::X86_64,
-        &["rust-samples", "x86-hardening"],
+        &[
+            "rust-samples",
+            "x86-hardening",
+            "kunit-tests",
+            "rust-doctests",
+            "lockdep",
+        ],
         devtargets::check_x86_hardening,
     ),
     (
@@ -134,10 +140,13 @@ fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
         {
             Ok(kernel) => {
                 outcomes.push(Outcome::pass(format!("build.{name}")));
-                for s in group {
+                for s in &group {
                     let result = boot::boot(ctx, &kernel, s, boot::Show::Quiet);
-                    let result =
+                    let mut result =
                         result.unwrap_or_else(|e| vec![Outcome::fail(s.id(), format!("{e:#}"))]);
+                    if s.kunit.iter().any(|k| k == doctests::SUITE) {
+                        result.push(doctests::count(&kernel, s, &result));
+                    }
                     report(&result);
                     outcomes.extend(result);
                 }
@@ -148,6 +157,12 @@ fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
                         report(&more);
                         outcomes.extend(more);
                     }
+                }
+                // Last, as it leaves a broken kernel behind.
+                for s in group.iter().filter(|s| s.break_example) {
+                    let more = doctests::broken_example(ctx, &kernel, s);
+                    report(&more);
+                    outcomes.extend(more);
                 }
                 built.insert(name, kernel);
             }

@@ -24,7 +24,7 @@
 ///     index * 4
 /// }
 ///
-/// let _ = register_offset(2);
+/// assert_eq!(register_offset(2), 8);
 /// ```
 ///
 /// [`static_assert!`]: crate::static_assert!

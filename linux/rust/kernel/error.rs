@@ -21,6 +21,22 @@ use alloc::collections::TryReserveError;
 const MAX_ERRNO: c_int = 4095;
 
 /// Error codes, with their C names.
+///
+/// Each is the negative of the C `errno` of the same name, which is the
+/// same on all architectures with Rust support (`asm-generic` values).
+///
+/// # Examples
+///
+/// ```
+/// use kernel::error::code::{EAGAIN, EINVAL, ENOENT, ENOTSUPP, EPERM};
+///
+/// assert_eq!(EPERM.to_errno(), -1);
+/// assert_eq!(ENOENT.to_errno(), -2);
+/// assert_eq!(EAGAIN.to_errno(), -11);
+/// assert_eq!(EINVAL.to_errno(), -22);
+/// // Kernel-internal codes too, as `include/linux/errno.h` has them.
+/// assert_eq!(ENOTSUPP.to_errno(), -524);
+/// ```
 pub mod code {
     macro_rules! declare_err {
         ($name:ident, $doc:literal) => {

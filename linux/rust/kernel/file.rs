@@ -21,6 +21,16 @@ use crate::types::{AlwaysRefCounted, ForeignOwnable, Opaque};
 use crate::user_ptr::{UserSlicePtr, UserSlicePtrReader, UserSlicePtrWriter};
 
 /// File flags, as in the `flags` argument of `open(2)`.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::file::flags::O_NONBLOCK;
+///
+/// // A single bit, tested in [`File::flags`](kernel::file::File::flags).
+/// assert_eq!(O_NONBLOCK.count_ones(), 1);
+/// assert_eq!(O_NONBLOCK, 0o4000);
+/// ```
 pub mod flags {
     /// Non-blocking mode: operations that would wait fail with `EAGAIN`.
     pub const O_NONBLOCK: u32 = bindings::O_NONBLOCK;
@@ -75,7 +85,40 @@ impl File {
     ///
     /// # Examples
     ///
-    /// See [`File`].
+    /// A read that would wait fails instead for a file opened with
+    /// `O_NONBLOCK`:
+    ///
+    /// ```
+    /// use kernel::file::{flags, File, Operations};
+    /// use kernel::user_ptr::UserSlicePtrWriter;
+    ///
+    /// struct NothingYet;
+    ///
+    /// #[vtable]
+    /// impl Operations for NothingYet {
+    ///     type OpenData = ();
+    ///     type Data = ();
+    ///
+    ///     fn open(_context: &(), _file: &File) -> Result {
+    ///         Ok(())
+    ///     }
+    ///
+    ///     fn read(
+    ///         _data: (),
+    ///         file: &File,
+    ///         _writer: &mut UserSlicePtrWriter,
+    ///         _offset: u64,
+    ///     ) -> Result<usize> {
+    ///         if file.flags() & flags::O_NONBLOCK != 0 {
+    ///             return Err(EAGAIN);
+    ///         }
+    ///         // A blocking read has nothing to wait for here: end of file.
+    ///         Ok(0)
+    ///     }
+    /// }
+    ///
+    /// assert!(NothingYet::HAS_READ);
+    /// ```
     pub fn flags(&self) -> u32 {
         // SAFETY: the file is valid by the type invariant; `f_flags` is an
         // `unsigned int`, read at once.
@@ -151,6 +194,19 @@ impl PollTable<'_> {
 }
 
 /// The events of [`Operations::poll`].
+///
+/// # Examples
+///
+/// ```
+/// use kernel::file::poll::{EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM};
+///
+/// // The events of a file that can be read and written, as a `poll`
+/// // operation reports them: distinct bits, combined with `|`.
+/// let events = EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM;
+/// assert_eq!(events.count_ones(), 4);
+/// assert_eq!(EPOLLIN, 0x1);
+/// assert_eq!(EPOLLOUT, 0x4);
+/// ```
 pub mod poll {
     /// There is data to read.
     pub const EPOLLIN: u32 = bindings::EPOLLIN;
@@ -207,13 +263,101 @@ pub trait Operations {
     type Data: ForeignOwnable + Send + Sync;
 
     /// Called when a file is opened; returns its data.
+    ///
+    /// # Examples
+    ///
+    /// Each open file shares the registration's counter:
+    ///
+    /// ```
+    /// use kernel::file::{File, Operations};
+    /// use kernel::sync::{Mutex, Ref};
+    ///
+    /// struct Counted;
+    ///
+    /// #[vtable]
+    /// impl Operations for Counted {
+    ///     type OpenData = Ref<Mutex<u32>>;
+    ///     type Data = Ref<Mutex<u32>>;
+    ///
+    ///     fn open(opens: &Ref<Mutex<u32>>, _file: &File) -> Result<Ref<Mutex<u32>>> {
+    ///         *opens.lock() += 1;
+    ///         Ok(opens.clone())
+    ///     }
+    /// }
+    ///
+    /// assert!(Counted::HAS_OPEN);
+    /// assert!(!Counted::HAS_RELEASE);
+    /// ```
     fn open(context: &Self::OpenData, file: &File) -> Result<Self::Data>;
 
     /// Called when the last reference to the file is dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::file::{File, Operations};
+    /// use kernel::sync::{Mutex, Ref};
+    ///
+    /// struct OpenCount;
+    ///
+    /// #[vtable]
+    /// impl Operations for OpenCount {
+    ///     type OpenData = Ref<Mutex<u32>>;
+    ///     type Data = Ref<Mutex<u32>>;
+    ///
+    ///     fn open(count: &Ref<Mutex<u32>>, _file: &File) -> Result<Ref<Mutex<u32>>> {
+    ///         *count.lock() += 1;
+    ///         Ok(count.clone())
+    ///     }
+    ///
+    ///     fn release(count: Ref<Mutex<u32>>, _file: &File) {
+    ///         *count.lock() -= 1;
+    ///     }
+    /// }
+    ///
+    /// assert!(OpenCount::HAS_RELEASE);
+    /// ```
     fn release(_data: Self::Data, _file: &File) {}
 
     /// Reads from the file at `offset` into `writer`; returns the number
     /// of bytes read, zero at the end.
+    ///
+    /// # Examples
+    ///
+    /// A file holding a fixed message:
+    ///
+    /// ```
+    /// use kernel::file::{File, Operations};
+    /// use kernel::user_ptr::UserSlicePtrWriter;
+    ///
+    /// struct Hello;
+    ///
+    /// const MESSAGE: &[u8] = b"hello\n";
+    ///
+    /// #[vtable]
+    /// impl Operations for Hello {
+    ///     type OpenData = ();
+    ///     type Data = ();
+    ///
+    ///     fn open(_context: &(), _file: &File) -> Result {
+    ///         Ok(())
+    ///     }
+    ///
+    ///     fn read(
+    ///         _data: (),
+    ///         _file: &File,
+    ///         writer: &mut UserSlicePtrWriter,
+    ///         offset: u64,
+    ///     ) -> Result<usize> {
+    ///         let start = usize::try_from(offset)?.min(MESSAGE.len());
+    ///         let len = writer.len().min(MESSAGE.len() - start);
+    ///         writer.write_slice(&MESSAGE[start..start + len])?;
+    ///         Ok(len)
+    ///     }
+    /// }
+    ///
+    /// assert!(Hello::HAS_READ);
+    /// ```
     fn read(
         _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
         _file: &File,
@@ -225,6 +369,46 @@ pub trait Operations {
 
     /// Writes to the file at `offset` from `reader`; returns the number of
     /// bytes written.
+    ///
+    /// # Examples
+    ///
+    /// A file that keeps the last byte written to it:
+    ///
+    /// ```
+    /// use kernel::file::{File, Operations};
+    /// use kernel::sync::{Mutex, Ref, RefBorrow};
+    /// use kernel::user_ptr::UserSlicePtrReader;
+    ///
+    /// struct LastByte;
+    ///
+    /// #[vtable]
+    /// impl Operations for LastByte {
+    ///     type OpenData = ();
+    ///     type Data = Ref<Mutex<u8>>;
+    ///
+    ///     fn open(_context: &(), _file: &File) -> Result<Ref<Mutex<u8>>> {
+    ///         Ref::pin_init(kernel::new_mutex!(0))
+    ///     }
+    ///
+    ///     fn write(
+    ///         last: RefBorrow<'_, Mutex<u8>>,
+    ///         _file: &File,
+    ///         reader: &mut UserSlicePtrReader,
+    ///         _offset: u64,
+    ///     ) -> Result<usize> {
+    ///         let mut buf = [0u8; 64];
+    ///         let len = reader.len().min(buf.len());
+    ///         reader.read_slice(&mut buf[..len])?;
+    ///         if let Some(&byte) = buf[..len].last() {
+    ///             *last.lock() = byte;
+    ///         }
+    ///         Ok(len)
+    ///     }
+    /// }
+    ///
+    /// assert!(LastByte::HAS_WRITE);
+    /// assert!(!LastByte::HAS_READ);
+    /// ```
     fn write(
         _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
         _file: &File,
@@ -236,6 +420,46 @@ pub trait Operations {
 
     /// Handles an `ioctl(2)` command; `arg` is its argument, often a user
     /// pointer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::file::{File, Operations};
+    /// use kernel::sync::{Mutex, Ref, RefBorrow};
+    ///
+    /// /// Resets the value.
+    /// const RESET: u32 = 0x7201;
+    /// /// Sets the value to the argument.
+    /// const SET: u32 = 0x7202;
+    ///
+    /// struct Value;
+    ///
+    /// #[vtable]
+    /// impl Operations for Value {
+    ///     type OpenData = ();
+    ///     type Data = Ref<Mutex<usize>>;
+    ///
+    ///     fn open(_context: &(), _file: &File) -> Result<Ref<Mutex<usize>>> {
+    ///         Ref::pin_init(kernel::new_mutex!(0))
+    ///     }
+    ///
+    ///     fn ioctl(
+    ///         value: RefBorrow<'_, Mutex<usize>>,
+    ///         _file: &File,
+    ///         cmd: u32,
+    ///         arg: usize,
+    ///     ) -> Result<i32> {
+    ///         match cmd {
+    ///             RESET => *value.lock() = 0,
+    ///             SET => *value.lock() = arg,
+    ///             _ => return Err(ENOTTY),
+    ///         }
+    ///         Ok(0)
+    ///     }
+    /// }
+    ///
+    /// assert!(Value::HAS_IOCTL);
+    /// ```
     fn ioctl(
         _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
         _file: &File,
@@ -247,6 +471,50 @@ pub trait Operations {
 
     /// Reports the events ready on the file, registering the caller in
     /// `table` for those it may wait for.
+    ///
+    /// # Examples
+    ///
+    /// A file that can always be written, and read once data is there;
+    /// writers notify the condition variable:
+    ///
+    /// ```
+    /// use kernel::file::{poll, File, Operations, PollTable};
+    /// use kernel::sync::{CondVar, Mutex, Ref, RefBorrow};
+    ///
+    /// struct Shared {
+    ///     len: Mutex<usize>,
+    ///     changed: CondVar,
+    /// }
+    ///
+    /// struct Pipe;
+    ///
+    /// #[vtable]
+    /// impl Operations for Pipe {
+    ///     type OpenData = Ref<Shared>;
+    ///     type Data = Ref<Shared>;
+    ///
+    ///     fn open(shared: &Ref<Shared>, _file: &File) -> Result<Ref<Shared>> {
+    ///         Ok(shared.clone())
+    ///     }
+    ///
+    ///     fn poll(
+    ///         shared: RefBorrow<'_, Shared>,
+    ///         file: &File,
+    ///         table: &PollTable<'_>,
+    ///     ) -> Result<u32> {
+    ///         // SAFETY: the condition variable is in the file's data, which
+    ///         // lives until the file is released.
+    ///         unsafe { table.register_wait(file, &shared.changed) };
+    ///         let mut events = poll::EPOLLOUT | poll::EPOLLWRNORM;
+    ///         if *shared.len.lock() > 0 {
+    ///             events |= poll::EPOLLIN | poll::EPOLLRDNORM;
+    ///         }
+    ///         Ok(events)
+    ///     }
+    /// }
+    ///
+    /// assert!(Pipe::HAS_POLL);
+    /// ```
     fn poll(
         _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
         _file: &File,
@@ -261,6 +529,33 @@ pub trait Operations {
 /// # Safety
 ///
 /// Implementers must return a pointer valid while the file is open.
+///
+/// # Examples
+///
+/// A registration kind whose files all get the same static settings:
+///
+/// ```
+/// use kernel::bindings;
+/// use kernel::file::OpenAdapter;
+///
+/// struct Global;
+///
+/// static SETTINGS: u32 = 7;
+///
+/// // SAFETY: `SETTINGS` is static, so valid while any file is open.
+/// unsafe impl OpenAdapter<u32> for Global {
+///     unsafe fn convert(
+///         _inode: *mut bindings::inode,
+///         _file: *mut bindings::file,
+///     ) -> *const u32 {
+///         &SETTINGS
+///     }
+/// }
+///
+/// // SAFETY: `Global::convert` does not use its arguments.
+/// let settings = unsafe { Global::convert(core::ptr::null_mut(), core::ptr::null_mut()) };
+/// assert!(core::ptr::eq(settings, &SETTINGS));
+/// ```
 pub unsafe trait OpenAdapter<T: Sync> {
     /// The data of the registration of the file being opened.
     ///
@@ -268,6 +563,53 @@ pub unsafe trait OpenAdapter<T: Sync> {
     ///
     /// `inode` and `file` must be those of a file being opened through the
     /// registration.
+    ///
+    /// # Examples
+    ///
+    /// A registration kind whose open data follows the C structure that
+    /// the file's `private_data` points to when it is opened, as
+    /// [`crate::miscdev::Registration`] does:
+    ///
+    /// ```
+    /// use kernel::bindings;
+    /// use kernel::file::OpenAdapter;
+    ///
+    /// #[repr(C)]
+    /// struct Device {
+    ///     c_part: u64,
+    ///     open_data: u32,
+    /// }
+    ///
+    /// // SAFETY: the files of a `Device` registration have `private_data`
+    /// // pointing to its `c_part`, and the device outlives its open files.
+    /// unsafe impl OpenAdapter<u32> for Device {
+    ///     unsafe fn convert(
+    ///         _inode: *mut bindings::inode,
+    ///         file: *mut bindings::file,
+    ///     ) -> *const u32 {
+    ///         // SAFETY: the caller gives a file of a `Device` registration
+    ///         // being opened, whose `private_data` points to the start of
+    ///         // the (`repr(C)`) `Device`.
+    ///         unsafe {
+    ///             let device = (*file).private_data.cast::<Device>();
+    ///             core::ptr::addr_of!((*device).open_data)
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// let mut device = Device {
+    ///     c_part: 0,
+    ///     open_data: 42,
+    /// };
+    /// // A file being opened, as the VFS and `misc_open()` would set it up.
+    /// // SAFETY: all zeroes is a valid `struct file`.
+    /// let mut file: bindings::file = unsafe { core::mem::zeroed() };
+    /// file.private_data = core::ptr::addr_of_mut!(device.c_part).cast();
+    /// // SAFETY: `file` is being opened through `device`.
+    /// let data = unsafe { Device::convert(core::ptr::null_mut(), &mut file) };
+    /// // SAFETY: `data` points into `device`, which is alive.
+    /// assert_eq!(unsafe { *data }, 42);
+    /// ```
     unsafe fn convert(inode: *mut bindings::inode, file: *mut bindings::file) -> *const T;
 }
 

@@ -62,10 +62,20 @@ impl Thread {
     /// # Examples
     ///
     /// ```
-    /// let t = kernel::kthread::Thread::spawn(kernel::c_str!("rust_hello"), || {
+    /// use kernel::kthread::Thread;
+    /// use kernel::sync::Ref;
+    /// use kernel::task::Task;
+    ///
+    /// let seen = Ref::pin_init(kernel::new_mutex!(None))?;
+    /// let seen2 = seen.clone();
+    /// let t = Thread::spawn(kernel::c_str!("rust_hello"), move || {
     ///     pr_info!("hello from a kernel thread\n");
+    ///     *seen2.lock() = Some(Task::current().pid());
     /// })?;
+    /// let pid = t.task().pid();
     /// drop(t);
+    /// // The closure ran in the new thread.
+    /// assert_eq!(*seen.lock(), Some(pid));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn spawn<F: FnOnce() + Send + 'static>(name: &CStr, f: F) -> Result<Self> {
@@ -145,8 +155,16 @@ impl Thread {
     /// # Examples
     ///
     /// ```
-    /// let t = kernel::kthread::Thread::spawn(kernel::c_str!("rust_join"), || {})?;
+    /// use kernel::kthread::Thread;
+    /// use kernel::sync::Ref;
+    ///
+    /// let sum = Ref::pin_init(kernel::new_mutex!(0u64))?;
+    /// let sum2 = sum.clone();
+    /// let t = Thread::spawn(kernel::c_str!("rust_join"), move || {
+    ///     *sum2.lock() = (1..=100).sum();
+    /// })?;
     /// t.join();
+    /// assert_eq!(*sum.lock(), 5050);
     /// # Ok::<(), Error>(())
     /// ```
     pub fn join(self) {}

@@ -71,6 +71,36 @@ macro_rules! kunit_log {
 ///
 /// `test` must be the test KUnit is running on the current thread (the
 /// argument of the case's `run_case` function).
+///
+/// # Examples
+///
+/// A KUnit case checking a value; it is not run here, since it would fail
+/// the running example:
+///
+/// ```no_run
+/// use kernel::bindings;
+/// use kernel::kunit::fail_and_abort;
+///
+/// /// Checks that the page size is a power of two.
+/// ///
+/// /// # Safety
+/// ///
+/// /// Only KUnit calls it, with the test it runs on this thread.
+/// unsafe extern "C" fn page_size_test(test: *mut bindings::kunit) {
+///     if !kernel::PAGE_SIZE.is_power_of_two() {
+///         // SAFETY: KUnit runs the case on this thread, with `test`.
+///         unsafe {
+///             fail_and_abort(
+///                 test,
+///                 kernel::c_str!(file!()),
+///                 line!(),
+///                 format_args!("odd page size {}", kernel::PAGE_SIZE),
+///             )
+///         };
+///     }
+/// }
+/// # let _ = page_size_test;
+/// ```
 #[inline]
 pub unsafe fn fail_and_abort(
     test: *mut bindings::kunit,

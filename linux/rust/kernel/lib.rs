@@ -47,6 +47,20 @@ pub use macros;
 pub use crate::init::{Module, ThisModule};
 
 /// Page size, in bytes.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::PAGE_SIZE;
+///
+/// assert!(PAGE_SIZE.is_power_of_two());
+/// assert!(PAGE_SIZE >= 4096);
+///
+/// // Pages needed for a buffer, as C's `DIV_ROUND_UP(len, PAGE_SIZE)`.
+/// let pages = |len: usize| len.div_ceil(PAGE_SIZE);
+/// assert_eq!(pages(1), 1);
+/// assert_eq!(pages(PAGE_SIZE + 1), 2);
+/// ```
 pub const PAGE_SIZE: usize = bindings::PAGE_SIZE;
 
 /// Prefix of the messages printed by this crate itself.

@@ -77,7 +77,41 @@ impl<T: Operations> Registration<T> {
     ///
     /// # Examples
     ///
-    /// See [`Registration`].
+    /// A device whose files all read the same shared counter, given as
+    /// the open data:
+    ///
+    /// ```
+    /// use kernel::file::{File, Operations};
+    /// use kernel::miscdev::Registration;
+    /// use kernel::sync::{Mutex, Ref};
+    ///
+    /// struct Counter;
+    ///
+    /// #[vtable]
+    /// impl Operations for Counter {
+    ///     type OpenData = Ref<Mutex<u64>>;
+    ///     type Data = Ref<Mutex<u64>>;
+    ///
+    ///     fn open(counter: &Ref<Mutex<u64>>, _file: &File) -> Result<Ref<Mutex<u64>>> {
+    ///         *counter.lock() += 1;
+    ///         Ok(counter.clone())
+    ///     }
+    /// }
+    ///
+    /// # // SAFETY: null is what built-in code has, as the examples are.
+    /// # static THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
+    /// let counter = Ref::pin_init(kernel::new_mutex!(0))?;
+    /// let reg = Registration::<Counter>::new_pinned(
+    ///     kernel::c_str!("rust_counter"),
+    ///     counter.clone(),
+    ///     &THIS_MODULE,
+    /// )?;
+    /// // `/dev/rust_counter` exists until `reg` is dropped; no one opened
+    /// // it yet.
+    /// assert_eq!(*counter.lock(), 0);
+    /// drop(reg);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn new_pinned(
         name: &'static CStr,
         open_data: T::OpenData,

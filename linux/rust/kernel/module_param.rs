@@ -43,6 +43,18 @@ use crate::ThisModule;
 pub trait ModuleParam: Sized + Copy + Send + 'static {
     /// Whether the parameter may be given without a value (`name` alone
     /// instead of `name=value`), like a C `bool`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::module_param::{ArrayParam, ModuleParam};
+    ///
+    /// // `rust_example.verbose` alone on the command line means `true`...
+    /// assert!(bool::NOARG_ALLOWED);
+    /// // ...but a number needs its value.
+    /// assert!(!u32::NOARG_ALLOWED);
+    /// assert!(!ArrayParam::<bool, 2>::NOARG_ALLOWED);
+    /// ```
     const NOARG_ALLOWED: bool = false;
 
     /// Parses the text given for the parameter, or `None` for a bare name.
@@ -51,9 +63,56 @@ pub trait ModuleParam: Sized + Copy + Send + 'static {
     /// The text lives as long as the module for values given at load time
     /// or on the kernel command line, but not for values written to sysfs;
     /// `module!` refuses writable parameters of types that keep it (`str`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::module_param::ModuleParam;
+    ///
+    /// // The base comes from the prefix, as for C parameters.
+    /// assert_eq!(u64::try_from_param_arg(Some(b"0x10")), Some(16));
+    /// assert_eq!(u64::try_from_param_arg(Some(b"010")), Some(8));
+    /// assert_eq!(i8::try_from_param_arg(Some(b"-128")), Some(-128));
+    ///
+    /// // Out of range, not a number, or missing.
+    /// assert_eq!(i8::try_from_param_arg(Some(b"128")), None);
+    /// assert_eq!(u32::try_from_param_arg(Some(b"ten")), None);
+    /// assert_eq!(u32::try_from_param_arg(None), None);
+    ///
+    /// // Strings are kept as given.
+    /// let name: &[u8] = b"eth0";
+    /// assert_eq!(<&[u8]>::try_from_param_arg(Some(name)), Some(name));
+    /// ```
     fn try_from_param_arg(arg: Option<&'static [u8]>) -> Option<Self>;
 
     /// Prints the value, as shown in `/sys/module/*/parameters/`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use core::fmt::{self, Write};
+    /// use kernel::module_param::{ArrayParam, ModuleParam};
+    ///
+    /// /// Collects what is printed, as the sysfs page does.
+    /// struct Page(Vec<u8>);
+    ///
+    /// impl Write for Page {
+    ///     fn write_str(&mut self, s: &str) -> fmt::Result {
+    ///         self.0
+    ///             .try_extend_from_slice(s.as_bytes())
+    ///             .map_err(|_| fmt::Error)
+    ///     }
+    /// }
+    ///
+    /// let mut page = Page(Vec::new());
+    /// true.fmt_value(&mut page)?;
+    /// assert_eq!(page.0, b"Y");
+    ///
+    /// let mut page = Page(Vec::new());
+    /// ArrayParam::<i32, 4>::create(&[-1, 2]).fmt_value(&mut page)?;
+    /// assert_eq!(page.0, b"-1,2");
+    /// # Ok::<(), Error>(())
+    /// ```
     fn fmt_value(&self, f: &mut dyn Write) -> fmt::Result;
 }
 
@@ -201,11 +260,31 @@ impl<T: ModuleParam, const N: usize> ArrayParam<T, N> {
     }
 
     /// The values given.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::module_param::ArrayParam;
+    ///
+    /// let weights = ArrayParam::<u8, 4>::create(&[1, 2, 3]);
+    /// assert_eq!(weights.values().map(u32::from).sum::<u32>(), 6);
+    /// assert_eq!(weights.values().max(), Some(3));
+    /// ```
     pub fn values(&self) -> impl Iterator<Item = T> + '_ {
         self.values[..self.len].iter().flatten().copied()
     }
 
     /// How many values were given.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::module_param::{ArrayParam, ModuleParam};
+    ///
+    /// let ports = ArrayParam::<u16, 8>::try_from_param_arg(Some(b"80,443\n")).ok_or(EINVAL)?;
+    /// assert_eq!(ports.len(), 2);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.len
     }
@@ -265,6 +344,37 @@ impl<T: ModuleParam, const N: usize> ModuleParam for ArrayParam<T, N> {
 ///
 /// After the module has started, `value` is only accessed under the
 /// module's parameter lock (`kernel_param_lock()`).
+///
+/// # Examples
+///
+/// A module declaring, in its `module!`,
+///
+/// ```text
+/// params: {
+///     debug_level: u32 {
+///         default: 2,
+///         permissions: 0o644,
+///         description: "How much to print",
+///     },
+/// },
+/// ```
+///
+/// gets a `Param<u32>` named `debug_level` in its `module_parameters`
+/// module:
+///
+/// ```
+/// use kernel::module_param::Param;
+///
+/// # // SAFETY: null is what built-in code has, as the examples are.
+/// # static THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
+/// # #[allow(non_upper_case_globals)]
+/// # static debug_level: Param<u32> = Param::new(2, &THIS_MODULE);
+/// fn verbose() -> bool {
+///     debug_level.read() > 1
+/// }
+///
+/// assert!(verbose());
+/// ```
 #[repr(C)]
 pub struct Param<T: ModuleParam> {
     /// First, so that a pointer to the `Param` is one to the value.
@@ -287,6 +397,25 @@ impl<T: ModuleParam> Param<T> {
     }
 
     /// The current value of the parameter.
+    ///
+    /// Reading takes the parameter lock, so the value is whole even while
+    /// it is being written through sysfs; it may sleep.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::module_param::{ArrayParam, Param};
+    ///
+    /// # // SAFETY: null is what built-in code has, as the examples are.
+    /// # static THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
+    /// # #[allow(non_upper_case_globals)]
+    /// # static irqs: Param<ArrayParam<u32, 4>> =
+    /// #     Param::new(ArrayParam::create(&[5, 7]), &THIS_MODULE);
+    /// // A parameter declared as `irqs: ArrayParam<u32, 4>` with the default
+    /// // `[5, 7]`.
+    /// let current = irqs.read();
+    /// assert!(current.values().eq([5, 7]));
+    /// ```
     pub fn read(&self) -> T {
         let module = self.module.as_ptr();
         // SAFETY: `module` is this module's, or null for built-in code,
@@ -355,6 +484,9 @@ unsafe extern "C" fn get_param<T: ModuleParam>(
 }
 
 /// The operations of parameters of type `T` (`struct kernel_param_ops`).
+///
+/// Only for `module!`, which makes one per parameter.
+#[doc(hidden)]
 #[repr(transparent)]
 pub struct KernelParamOps(bindings::kernel_param_ops);
 
@@ -381,6 +513,9 @@ impl KernelParamOps {
 }
 
 /// A `struct kernel_param`, as put in the `__param` section by `module!`.
+///
+/// Only for `module!`, which makes one per parameter.
+#[doc(hidden)]
 #[repr(transparent)]
 pub struct KernelParam(bindings::kernel_param);
 

@@ -50,6 +50,31 @@ pub unsafe trait PinInit<T>: Sized {
     ///
     /// `slot` must be valid for writes and aligned, and the object must
     /// not move once initialised, until it is dropped in place.
+    ///
+    /// # Examples
+    ///
+    /// Owners such as `Box` call it on their memory; here the memory is on
+    /// the stack, and is never moved:
+    ///
+    /// ```
+    /// use core::mem::MaybeUninit;
+    /// use kernel::pinned::PinInit;
+    /// use kernel::types::Opaque;
+    ///
+    /// let init = Opaque::ffi_init(|p: *mut u32| {
+    ///     // SAFETY: `p` points to the storage, valid for writes.
+    ///     unsafe { p.write(5) };
+    /// });
+    /// let mut slot = MaybeUninit::<Opaque<u32>>::uninit();
+    /// // SAFETY: `slot` is valid for writes and aligned, and is not moved
+    /// // until the end of the example (an `Opaque` is not dropped).
+    /// unsafe { init.__pinned_init(slot.as_mut_ptr())? };
+    /// // SAFETY: `slot` was initialised just above.
+    /// let value = unsafe { slot.assume_init_ref() };
+    /// // SAFETY: the storage was initialised and nothing else accesses it.
+    /// assert_eq!(unsafe { *value.get() }, 5);
+    /// # Ok::<(), Error>(())
+    /// ```
     unsafe fn __pinned_init(self, slot: *mut T) -> Result;
 }
 
@@ -93,6 +118,24 @@ pub unsafe fn pin_init_from_closure<T, F: FnOnce(*mut T) -> Result>(f: F) -> imp
 }
 
 /// Smart pointers that can be allocated and initialised in place.
+///
+/// # Examples
+///
+/// Code generic over the owner of a lock:
+///
+/// ```
+/// use kernel::pinned::InPlaceInit;
+/// use kernel::sync::Mutex;
+///
+/// fn counter<P: InPlaceInit<Mutex<u32>>>(start: u32) -> Result<Pin<P>> {
+///     P::pin_init(kernel::new_mutex!(start, "counter"))
+/// }
+///
+/// let c: Pin<Box<Mutex<u32>>> = counter(10)?;
+/// *c.lock() += 1;
+/// assert_eq!(*c.lock(), 11);
+/// # Ok::<(), Error>(())
+/// ```
 pub trait InPlaceInit<T>: Sized {
     /// Allocates memory and initialises a pinned `T` in it.
     ///

@@ -132,6 +132,17 @@ impl CStr {
     /// # Safety
     ///
     /// The last byte of `bytes` must be NUL, and no other byte may be.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// const RAW: &[u8] = b"ttyS0\0";
+    ///
+    /// // SAFETY: `RAW` ends with its only NUL.
+    /// let name = unsafe { CStr::from_bytes_with_nul_unchecked(RAW) };
+    /// assert_eq!(name.to_str()?, "ttyS0");
+    /// # Ok::<(), Error>(())
+    /// ```
     #[inline]
     pub const unsafe fn from_bytes_with_nul_unchecked(bytes: &[u8]) -> &CStr {
         // INVARIANT: the caller guarantees the invariant.
@@ -165,18 +176,45 @@ impl CStr {
     }
 
     /// A pointer to pass to C functions taking a `const char *`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let name = c_str!("rust");
+    /// let ptr = name.as_char_ptr();
+    ///
+    /// // SAFETY: `ptr` points to `name`, a C string that outlives `again`.
+    /// let again = unsafe { CStr::from_char_ptr(ptr) };
+    /// assert_eq!(again.as_bytes(), b"rust");
+    /// // SAFETY: the string has four bytes before its NUL.
+    /// assert_eq!(unsafe { *ptr.add(4) }, 0);
+    /// ```
     #[inline]
     pub const fn as_char_ptr(&self) -> *const c_char {
         self.0.as_ptr().cast()
     }
 
     /// The bytes, without the NUL.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(c_str!("abc").as_bytes(), b"abc");
+    /// assert!(c_str!("").as_bytes().is_empty());
+    /// ```
     #[inline]
     pub fn as_bytes(&self) -> &[u8] {
         &self.0[..self.len()]
     }
 
     /// The bytes, with the NUL.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(c_str!("abc").as_bytes_with_nul(), b"abc\0");
+    /// assert_eq!(c_str!("").as_bytes_with_nul(), b"\0");
+    /// ```
     #[inline]
     pub const fn as_bytes_with_nul(&self) -> &[u8] {
         &self.0

@@ -38,10 +38,22 @@ pub use revocable::{Revocable, RevocableGuard};
 /// # Examples
 ///
 /// ```
-/// use kernel::sync::LockClassKey;
+/// use kernel::pinned::InPlaceInit;
+/// use kernel::sync::{LockClassKey, Mutex};
 ///
-/// let key: &'static LockClassKey = kernel::static_lock_class!();
-/// let _ = key;
+/// // All the locks made here share one class, as lockdep sees them.
+/// fn new_counter(start: u32) -> Result<Pin<Box<Mutex<u32>>>> {
+///     let key: &'static LockClassKey = kernel::static_lock_class!();
+///     Box::pin_init(Mutex::new(start, kernel::c_str!("counter"), key))
+/// }
+///
+/// let a = new_counter(1)?;
+/// let b = new_counter(2)?;
+/// *a.lock() += 1;
+/// // One at a time: lockdep would see taking both as recursive locking.
+/// let a_value = *a.lock();
+/// assert_eq!(a_value, *b.lock());
+/// # Ok::<(), Error>(())
 /// ```
 #[repr(transparent)]
 pub struct LockClassKey(Opaque<bindings::lock_class_key>);

@@ -22,9 +22,14 @@ use crate::types::{AlwaysRefCounted, Opaque};
 ///
 /// ```
 /// use kernel::task::Task;
+/// use kernel::types::ARef;
 ///
 /// let current = Task::current();
 /// pr_info!("pid {} has a signal pending: {}\n", current.pid(), current.signal_pending());
+///
+/// // A reference that may be kept, e.g. by another thread.
+/// let kept: ARef<Task> = ARef::from(&*current);
+/// assert_eq!(kept.pid(), current.pid());
 /// ```
 #[repr(transparent)]
 pub struct Task(Opaque<bindings::task_struct>);
@@ -42,7 +47,12 @@ impl Task {
     /// # Examples
     ///
     /// ```
-    /// let _ = kernel::task::Task::current();
+    /// use kernel::task::Task;
+    ///
+    /// // The examples run in a KUnit thread, a kernel thread.
+    /// let current = Task::current();
+    /// assert!(current.pid() > 0);
+    /// assert_eq!(Task::current().pid(), current.pid());
     /// ```
     pub fn current() -> CurrentTask {
         // SAFETY: `get_current()` has no requirements.
@@ -87,7 +97,20 @@ impl Task {
     /// # Examples
     ///
     /// ```
-    /// let _ = kernel::task::Task::current().signal_pending();
+    /// use kernel::task::Task;
+    ///
+    /// // Fail early, as a blocking system call would, rather than wait.
+    /// fn check_signals() -> Result {
+    ///     if Task::current().signal_pending() {
+    ///         return Err(EINTR);
+    ///     }
+    ///     Ok(())
+    /// }
+    ///
+    /// // Kernel threads, such as the one running the examples, ignore
+    /// // signals.
+    /// assert!(!Task::current().signal_pending());
+    /// assert_eq!(check_signals(), Ok(()));
     /// ```
     pub fn signal_pending(&self) -> bool {
         // SAFETY: the task is valid by the type invariant.

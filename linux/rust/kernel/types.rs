@@ -24,6 +24,24 @@ use crate::error::Result;
 use crate::pinned::{pin_init_from_closure, PinInit};
 
 /// Fallible growth of a [`Vec`].
+///
+/// It is in the prelude.
+///
+/// # Examples
+///
+/// ```
+/// fn squares(n: u32) -> Result<Vec<u32>> {
+///     let mut v = Vec::new();
+///     for i in 1..=n {
+///         v.try_push(i * i)?;
+///     }
+///     v.try_extend_from_slice(&[0, 0])?;
+///     Ok(v)
+/// }
+///
+/// assert_eq!(squares(3)?, [1, 4, 9, 0, 0]);
+/// # Ok::<(), Error>(())
+/// ```
 pub trait VecExt<T>: Sized {
     /// Appends `value`, growing the vector if needed.
     ///
@@ -107,7 +125,11 @@ impl<T> Opaque<T> {
     /// # Examples
     ///
     /// ```
-    /// let _ = kernel::types::Opaque::new(0u8);
+    /// use kernel::types::Opaque;
+    ///
+    /// let value = Opaque::new(0x55aau16);
+    /// // SAFETY: `value` was initialised above and nothing else accesses it.
+    /// assert_eq!(unsafe { value.get().read() }, 0x55aa);
     /// ```
     pub const fn new(value: T) -> Self {
         Self {
@@ -122,7 +144,14 @@ impl<T> Opaque<T> {
     /// # Examples
     ///
     /// ```
-    /// let _ = kernel::types::Opaque::<u64>::uninit();
+    /// use kernel::types::Opaque;
+    ///
+    /// let value = Opaque::<u64>::uninit();
+    /// // What a C `foo_init()` would do, given the pointer.
+    /// // SAFETY: `value` is valid for writes and nothing else accesses it.
+    /// unsafe { value.get().write(11) };
+    /// // SAFETY: the value was initialised just above.
+    /// assert_eq!(unsafe { value.get().read() }, 11);
     /// ```
     pub const fn uninit() -> Self {
         Self {
@@ -235,6 +264,23 @@ impl<T> Opaque<T> {
 /// ```
 pub unsafe trait AlwaysRefCounted {
     /// Takes a new reference to the object.
+    ///
+    /// Usually called through [`ARef`]'s `From<&T>` and `Clone`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use core::ptr::NonNull;
+    /// use kernel::task::Task;
+    /// use kernel::types::{ARef, AlwaysRefCounted};
+    ///
+    /// let current = Task::current();
+    /// current.inc_ref();
+    /// // SAFETY: the reference taken just above is handed over, and dropped
+    /// // with the `ARef`.
+    /// let task = unsafe { ARef::from_raw(NonNull::from(&*current)) };
+    /// assert_eq!(task.pid(), current.pid());
+    /// ```
     fn inc_ref(&self);
 
     /// Drops a reference to the object, freeing it when it was the last.
@@ -243,6 +289,22 @@ pub unsafe trait AlwaysRefCounted {
     ///
     /// The caller must own the reference being dropped, and must not use
     /// `obj` afterwards (unless through another reference it owns).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::task::Task;
+    /// use kernel::types::{ARef, AlwaysRefCounted};
+    ///
+    /// let task = ARef::from(&*Task::current());
+    /// let pid = task.pid();
+    /// let ptr = ARef::into_raw(task);
+    /// // SAFETY: `ptr` carries the reference `task` owned, dropped here
+    /// // and not used afterwards.
+    /// unsafe { Task::dec_ref(ptr) };
+    /// // The current task is alive as long as it runs.
+    /// assert_eq!(Task::current().pid(), pid);
+    /// ```
     unsafe fn dec_ref(obj: NonNull<Self>);
 }
 
@@ -262,6 +324,10 @@ pub unsafe trait AlwaysRefCounted {
 ///
 /// let current: ARef<Task> = ARef::from(&*Task::current());
 /// pr_info!("running in pid {}\n", current.pid());
+///
+/// // Another reference to the same task.
+/// let again = current.clone();
+/// assert!(core::ptr::eq(&*again, &*current));
 /// ```
 pub struct ARef<T: AlwaysRefCounted> {
     ptr: NonNull<T>,
@@ -317,8 +383,10 @@ impl<T: AlwaysRefCounted> ARef<T> {
     ///
     /// let owned = ARef::from(&*Task::current());
     /// let ptr = ARef::into_raw(owned);
+    /// assert_eq!(ptr.as_ptr().cast_const(), core::ptr::from_ref(&*Task::current()));
     /// // SAFETY: `ptr` carries the reference `owned` held.
-    /// let _ = unsafe { ARef::from_raw(ptr) };
+    /// let owned = unsafe { ARef::from_raw(ptr) };
+    /// assert_eq!(owned.pid(), Task::current().pid());
     /// ```
     pub fn into_raw(this: Self) -> NonNull<T> {
         ManuallyDrop::new(this).ptr
@@ -384,6 +452,22 @@ pub trait ForeignOwnable: Sized {
     type Borrowed<'a>;
 
     /// Hands the object over to C as a raw pointer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::sync::Ref;
+    /// use kernel::types::ForeignOwnable;
+    ///
+    /// let shared = Ref::try_new(7u32)?;
+    /// // As C's `dev_set_drvdata()` would keep it.
+    /// let ptr = shared.clone().into_foreign();
+    /// assert!(!ptr.is_null());
+    /// // SAFETY: `ptr` came from `into_foreign` and is taken back once.
+    /// let back = unsafe { <Ref<u32>>::from_foreign(ptr) };
+    /// assert!(Ref::ptr_eq(&back, &shared));
+    /// # Ok::<(), Error>(())
+    /// ```
     fn into_foreign(self) -> *const c_void;
 
     /// Borrows an object that C owns.
@@ -393,6 +477,26 @@ pub trait ForeignOwnable: Sized {
     /// `ptr` must come from [`ForeignOwnable::into_foreign`] for this
     /// type, and [`ForeignOwnable::from_foreign`] must not be called on it
     /// while the borrow lives.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::sync::Ref;
+    /// use kernel::types::ForeignOwnable;
+    ///
+    /// let ptr = Ref::try_new(3u64)?.into_foreign();
+    /// {
+    ///     // What a C callback given `ptr` does, without taking ownership.
+    ///     // SAFETY: `ptr` came from `into_foreign`, and is not taken back
+    ///     // while `value` lives.
+    ///     let value = unsafe { <Ref<u64>>::borrow(ptr) };
+    ///     assert_eq!(*value, 3);
+    /// }
+    /// // SAFETY: `ptr` came from `into_foreign`, the borrow is over, and it
+    /// // is taken back once.
+    /// drop(unsafe { <Ref<u64>>::from_foreign(ptr) });
+    /// # Ok::<(), Error>(())
+    /// ```
     unsafe fn borrow<'a>(ptr: *const c_void) -> Self::Borrowed<'a>;
 
     /// Takes the object back from C.
@@ -402,6 +506,19 @@ pub trait ForeignOwnable: Sized {
     /// `ptr` must come from [`ForeignOwnable::into_foreign`] for this
     /// type, must not have been taken back already, and no borrow of it
     /// may outlive this call.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::types::ForeignOwnable;
+    ///
+    /// let ptr = Box::try_new([1u8, 2, 3])?.into_foreign();
+    /// // What a C `remove` callback does with the data `probe` handed over.
+    /// // SAFETY: `ptr` came from `into_foreign` and is taken back once.
+    /// let data = unsafe { <Box<[u8; 3]>>::from_foreign(ptr) };
+    /// assert_eq!(*data, [1, 2, 3]);
+    /// # Ok::<(), Error>(())
+    /// ```
     unsafe fn from_foreign(ptr: *const c_void) -> Self;
 }
 
@@ -463,7 +580,24 @@ impl<F: FnOnce()> ScopeGuard<F> {
     /// # Examples
     ///
     /// ```
-    /// let _guard = kernel::types::ScopeGuard::new(|| pr_info!("leaving\n"));
+    /// use core::cell::Cell;
+    /// use kernel::types::ScopeGuard;
+    ///
+    /// // Undoes the first step if the second one fails.
+    /// fn two_steps(fail: bool, undone: &Cell<u32>) -> Result {
+    ///     let undo = ScopeGuard::new(|| undone.set(undone.get() + 1));
+    ///     if fail {
+    ///         return Err(EIO);
+    ///     }
+    ///     undo.dismiss();
+    ///     Ok(())
+    /// }
+    ///
+    /// let undone = Cell::new(0);
+    /// assert_eq!(two_steps(false, &undone), Ok(()));
+    /// assert_eq!(undone.get(), 0);
+    /// assert_eq!(two_steps(true, &undone), Err(EIO));
+    /// assert_eq!(undone.get(), 1);
     /// ```
     pub fn new(cleanup: F) -> Self {
         Self(Some(cleanup))
@@ -474,8 +608,13 @@ impl<F: FnOnce()> ScopeGuard<F> {
     /// # Examples
     ///
     /// ```
-    /// let guard = kernel::types::ScopeGuard::new(|| unreachable!());
+    /// use core::cell::Cell;
+    /// use kernel::types::ScopeGuard;
+    ///
+    /// let ran = Cell::new(false);
+    /// let guard = ScopeGuard::new(|| ran.set(true));
     /// guard.dismiss();
+    /// assert!(!ran.get());
     /// ```
     pub fn dismiss(mut self) {
         self.0 = None;

@@ -306,6 +306,8 @@ impl UserSlicePtrWriter {
     /// let mut writer = unsafe { UserSlicePtr::new(core::ptr::null_mut(), 0) }.writer();
     /// // Writing nothing always works.
     /// writer.write_slice(&[])?;
+    /// // Writing more than there is room for never does.
+    /// assert_eq!(writer.write_slice(&[1]), Err(EFAULT));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn write_slice(&mut self, data: &[u8]) -> Result {

@@ -103,12 +103,12 @@ impl<T> Ref<T> {
     /// ```
     /// use kernel::sync::{Ref, RefBorrow};
     ///
-    /// fn show(value: RefBorrow<'_, u32>) {
-    ///     pr_info!("value: {}\n", *value);
+    /// fn double(value: RefBorrow<'_, u32>) -> u32 {
+    ///     *value * 2
     /// }
     ///
     /// let r = Ref::try_new(3u32)?;
-    /// show(r.as_ref_borrow());
+    /// assert_eq!(double(r.as_ref_borrow()), 6);
     /// # Ok::<(), Error>(())
     /// ```
     pub fn as_ref_borrow(&self) -> RefBorrow<'_, T> {

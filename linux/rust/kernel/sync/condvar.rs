@@ -22,8 +22,11 @@ use crate::types::Opaque;
 /// ```
 /// use kernel::sync::Ref;
 ///
-/// let cv = Ref::pin_init(kernel::new_condvar!("my_condvar"))?;
-/// cv.notify_one();
+/// let named = Ref::pin_init(kernel::new_condvar!("my_condvar"))?;
+/// let unnamed = Ref::pin_init(kernel::new_condvar!())?;
+/// assert!(!Ref::ptr_eq(&named, &unnamed));
+/// // No one waits yet: nothing to wake.
+/// named.notify_one();
 /// # Ok::<(), Error>(())
 /// ```
 #[macro_export]
@@ -50,15 +53,28 @@ macro_rules! new_condvar {
 /// # Examples
 ///
 /// ```
+/// use kernel::kthread::Thread;
 /// use kernel::sync::{CondVar, Mutex, Ref};
 ///
-/// let ready = Ref::pin_init(kernel::new_mutex!(true))?;
-/// let cv: Ref<CondVar> = Ref::pin_init(kernel::new_condvar!())?;
+/// let slot: Ref<Mutex<Option<u32>>> = Ref::pin_init(kernel::new_mutex!(None))?;
+/// let filled: Ref<CondVar> = Ref::pin_init(kernel::new_condvar!())?;
 ///
-/// let mut guard = ready.lock();
-/// while !*guard {
-///     cv.wait(&mut guard);
-/// }
+/// // A consumer waits for a value, and doubles it.
+/// let consumer = {
+///     let (slot, filled) = (slot.clone(), filled.clone());
+///     Thread::spawn(kernel::c_str!("rust_consumer"), move || {
+///         let mut guard = slot.lock();
+///         while guard.is_none() {
+///             filled.wait(&mut guard);
+///         }
+///         *guard = guard.map(|v| v * 2);
+///     })?
+/// };
+///
+/// *slot.lock() = Some(21);
+/// filled.notify_one();
+/// consumer.join();
+/// assert_eq!(*slot.lock(), Some(42));
 /// # Ok::<(), Error>(())
 /// ```
 pub struct CondVar {
@@ -132,16 +148,29 @@ impl CondVar {
     /// # Examples
     ///
     /// ```
+    /// use kernel::kthread::Thread;
     /// use kernel::sync::Ref;
     ///
-    /// let items = Ref::pin_init(kernel::new_spinlock!(1u32))?;
+    /// let items = Ref::pin_init(kernel::new_spinlock!(0u32))?;
     /// let cv = Ref::pin_init(kernel::new_condvar!())?;
     ///
+    /// let producer = {
+    ///     let (items, cv) = (items.clone(), cv.clone());
+    ///     Thread::spawn(kernel::c_str!("rust_producer"), move || {
+    ///         *items.lock() += 1;
+    ///         cv.notify_one();
+    ///     })?
+    /// };
+    ///
+    /// // Waits for an item, and takes it.
     /// let mut guard = items.lock();
     /// while *guard == 0 {
     ///     cv.wait(&mut guard);
     /// }
     /// *guard -= 1;
+    /// assert_eq!(*guard, 0);
+    /// drop(guard);
+    /// producer.join();
     /// # Ok::<(), Error>(())
     /// ```
     pub fn wait<T, B: Backend>(&self, guard: &mut Guard<'_, T, B>) {
@@ -155,10 +184,19 @@ impl CondVar {
     /// # Examples
     ///
     /// ```
+    /// use kernel::kthread::Thread;
     /// use kernel::sync::Ref;
     ///
-    /// let done = Ref::pin_init(kernel::new_mutex!(true))?;
+    /// let done = Ref::pin_init(kernel::new_mutex!(false))?;
     /// let cv = Ref::pin_init(kernel::new_condvar!())?;
+    ///
+    /// let worker = {
+    ///     let (done, cv) = (done.clone(), cv.clone());
+    ///     Thread::spawn(kernel::c_str!("rust_worker"), move || {
+    ///         *done.lock() = true;
+    ///         cv.notify_all();
+    ///     })?
+    /// };
     ///
     /// let mut guard = done.lock();
     /// while !*guard {
@@ -166,6 +204,9 @@ impl CondVar {
     ///         return Err(EINTR);
     ///     }
     /// }
+    /// assert!(*guard);
+    /// drop(guard);
+    /// worker.join();
     /// # Ok::<(), Error>(())
     /// ```
     pub fn wait_interruptible<T, B: Backend>(&self, guard: &mut Guard<'_, T, B>) -> bool {
@@ -190,8 +231,28 @@ impl CondVar {
     /// # Examples
     ///
     /// ```
-    /// let cv = kernel::sync::Ref::pin_init(kernel::new_condvar!())?;
+    /// use kernel::kthread::Thread;
+    /// use kernel::sync::Ref;
+    ///
+    /// let go = Ref::pin_init(kernel::new_mutex!(false))?;
+    /// let cv = Ref::pin_init(kernel::new_condvar!())?;
+    ///
+    /// let waiter = {
+    ///     let (go, cv) = (go.clone(), cv.clone());
+    ///     Thread::spawn(kernel::c_str!("rust_waiter"), move || {
+    ///         let mut guard = go.lock();
+    ///         while !*guard {
+    ///             cv.wait(&mut guard);
+    ///         }
+    ///         // Acknowledge.
+    ///         *guard = false;
+    ///     })?
+    /// };
+    ///
+    /// *go.lock() = true;
     /// cv.notify_one();
+    /// waiter.join();
+    /// assert!(!*go.lock());
     /// # Ok::<(), Error>(())
     /// ```
     pub fn notify_one(&self) {
@@ -203,8 +264,31 @@ impl CondVar {
     /// # Examples
     ///
     /// ```
-    /// let cv = kernel::sync::Ref::pin_init(kernel::new_condvar!())?;
+    /// use kernel::kthread::Thread;
+    /// use kernel::sync::Ref;
+    ///
+    /// // `(go, woken)`.
+    /// let state = Ref::pin_init(kernel::new_mutex!((false, 0u32)))?;
+    /// let cv = Ref::pin_init(kernel::new_condvar!())?;
+    ///
+    /// let mut waiters = Vec::new();
+    /// for _ in 0..2 {
+    ///     let (state, cv) = (state.clone(), cv.clone());
+    ///     waiters.try_push(Thread::spawn(kernel::c_str!("rust_waiter"), move || {
+    ///         let mut guard = state.lock();
+    ///         while !guard.0 {
+    ///             cv.wait(&mut guard);
+    ///         }
+    ///         guard.1 += 1;
+    ///     })?)?;
+    /// }
+    ///
+    /// state.lock().0 = true;
     /// cv.notify_all();
+    /// for waiter in waiters {
+    ///     waiter.join();
+    /// }
+    /// assert_eq!(state.lock().1, 2);
     /// # Ok::<(), Error>(())
     /// ```
     pub fn notify_all(&self) {

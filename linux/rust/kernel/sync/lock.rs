@@ -29,6 +29,69 @@ pub mod spinlock;
 ///
 /// Implementers must make sure that [`Backend::lock`] excludes every
 /// other holder of the lock until the matching [`Backend::unlock`].
+///
+/// # Examples
+///
+/// A lock on a flag, for data whose users never sleep:
+///
+/// ```
+/// use core::ffi::c_char;
+/// use core::sync::atomic::{AtomicBool, Ordering};
+/// use kernel::bindings;
+/// use kernel::pinned::InPlaceInit;
+/// use kernel::sync::lock::{Backend, Lock};
+///
+/// /// A lock that spins on a flag, without lockdep.
+/// struct FlagBackend;
+///
+/// // SAFETY: `lock` only returns once it has changed the flag from false to
+/// // true, and only `unlock` sets it back to false.
+/// unsafe impl Backend for FlagBackend {
+///     type State = AtomicBool;
+///     type GuardState = ();
+///
+///     unsafe fn init(
+///         ptr: *mut AtomicBool,
+///         _name: *const c_char,
+///         _key: *mut bindings::lock_class_key,
+///     ) {
+///         // SAFETY: the caller guarantees that `ptr` is valid for writes.
+///         unsafe { ptr.write(AtomicBool::new(false)) };
+///     }
+///
+///     unsafe fn lock(ptr: *mut AtomicBool) {
+///         // SAFETY: the caller guarantees that the lock is initialised.
+///         let flag = unsafe { &*ptr };
+///         while flag
+///             .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+///             .is_err()
+///         {
+///             core::hint::spin_loop();
+///         }
+///     }
+///
+///     unsafe fn unlock(ptr: *mut AtomicBool, _guard_state: &()) {
+///         // SAFETY: the caller guarantees that the lock is initialised (it
+///         // holds it).
+///         unsafe { &*ptr }.store(false, Ordering::Release);
+///     }
+///
+///     unsafe fn relock(ptr: *mut AtomicBool, _guard_state: &mut ()) {
+///         // SAFETY: the caller guarantees that the lock is initialised.
+///         unsafe { Self::lock(ptr) };
+///     }
+/// }
+///
+///
+/// let lock = Box::pin_init(Lock::<u32, FlagBackend>::new(
+///     5,
+///     kernel::c_str!("flag"),
+///     kernel::static_lock_class!(),
+/// ))?;
+/// *lock.lock() += 1;
+/// assert_eq!(*lock.lock(), 6);
+/// # Ok::<(), Error>(())
+/// ```
 pub unsafe trait Backend {
     /// The C lock, e.g. `struct mutex`.
     type State;
@@ -43,6 +106,66 @@ pub unsafe trait Backend {
     ///
     /// `ptr` must be valid for writes and stay at its address until
     /// dropped; `name` and `key` must be valid for as long as the lock.
+    ///
+    /// # Examples
+    ///
+    /// [`Lock::new`] calls it; the `FlagBackend` of [`Backend`] makes its
+    /// flag clear:
+    ///
+    /// ```
+    /// # use core::ffi::c_char;
+    /// # use core::sync::atomic::{AtomicBool, Ordering};
+    /// # use kernel::bindings;
+    /// # use kernel::sync::lock::{Backend, Lock};
+    /// #
+    /// # /// A lock that spins on a flag, without lockdep.
+    /// # struct FlagBackend;
+    /// #
+    /// # // SAFETY: `lock` only returns once it has changed the flag from false to
+    /// # // true, and only `unlock` sets it back to false.
+    /// # unsafe impl Backend for FlagBackend {
+    /// #     type State = AtomicBool;
+    /// #     type GuardState = ();
+    /// #
+    /// #     unsafe fn init(
+    /// #         ptr: *mut AtomicBool,
+    /// #         _name: *const c_char,
+    /// #         _key: *mut bindings::lock_class_key,
+    /// #     ) {
+    /// #         // SAFETY: the caller guarantees that `ptr` is valid for writes.
+    /// #         unsafe { ptr.write(AtomicBool::new(false)) };
+    /// #     }
+    /// #
+    /// #     unsafe fn lock(ptr: *mut AtomicBool) {
+    /// #         // SAFETY: the caller guarantees that the lock is initialised.
+    /// #         let flag = unsafe { &*ptr };
+    /// #         while flag
+    /// #             .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+    /// #             .is_err()
+    /// #         {
+    /// #             core::hint::spin_loop();
+    /// #         }
+    /// #     }
+    /// #
+    /// #     unsafe fn unlock(ptr: *mut AtomicBool, _guard_state: &()) {
+    /// #         // SAFETY: the caller guarantees that the lock is initialised (it
+    /// #         // holds it).
+    /// #         unsafe { &*ptr }.store(false, Ordering::Release);
+    /// #     }
+    /// #
+    /// #     unsafe fn relock(ptr: *mut AtomicBool, _guard_state: &mut ()) {
+    /// #         // SAFETY: the caller guarantees that the lock is initialised.
+    /// #         unsafe { Self::lock(ptr) };
+    /// #     }
+    /// # }
+    /// #
+    /// let mut state = AtomicBool::new(true);
+    /// let key = kernel::static_lock_class!() as *const _ as *mut bindings::lock_class_key;
+    /// // SAFETY: `state` is valid for writes and not moved afterwards; the
+    /// // name and key are static.
+    /// unsafe { FlagBackend::init(&mut state, kernel::c_str!("flag").as_char_ptr(), key) };
+    /// assert!(!state.load(Ordering::Relaxed));
+    /// ```
     unsafe fn init(ptr: *mut Self::State, name: *const c_char, key: *mut bindings::lock_class_key);
 
     /// Takes the lock, waiting for it as needed.
@@ -50,6 +173,66 @@ pub unsafe trait Backend {
     /// # Safety
     ///
     /// `ptr` must point to an initialised lock.
+    ///
+    /// # Examples
+    ///
+    /// [`Lock::lock`] calls it; with the `FlagBackend` of [`Backend`]:
+    ///
+    /// ```
+    /// # use core::ffi::c_char;
+    /// # use core::sync::atomic::{AtomicBool, Ordering};
+    /// # use kernel::bindings;
+    /// # use kernel::sync::lock::{Backend, Lock};
+    /// #
+    /// # /// A lock that spins on a flag, without lockdep.
+    /// # struct FlagBackend;
+    /// #
+    /// # // SAFETY: `lock` only returns once it has changed the flag from false to
+    /// # // true, and only `unlock` sets it back to false.
+    /// # unsafe impl Backend for FlagBackend {
+    /// #     type State = AtomicBool;
+    /// #     type GuardState = ();
+    /// #
+    /// #     unsafe fn init(
+    /// #         ptr: *mut AtomicBool,
+    /// #         _name: *const c_char,
+    /// #         _key: *mut bindings::lock_class_key,
+    /// #     ) {
+    /// #         // SAFETY: the caller guarantees that `ptr` is valid for writes.
+    /// #         unsafe { ptr.write(AtomicBool::new(false)) };
+    /// #     }
+    /// #
+    /// #     unsafe fn lock(ptr: *mut AtomicBool) {
+    /// #         // SAFETY: the caller guarantees that the lock is initialised.
+    /// #         let flag = unsafe { &*ptr };
+    /// #         while flag
+    /// #             .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+    /// #             .is_err()
+    /// #         {
+    /// #             core::hint::spin_loop();
+    /// #         }
+    /// #     }
+    /// #
+    /// #     unsafe fn unlock(ptr: *mut AtomicBool, _guard_state: &()) {
+    /// #         // SAFETY: the caller guarantees that the lock is initialised (it
+    /// #         // holds it).
+    /// #         unsafe { &*ptr }.store(false, Ordering::Release);
+    /// #     }
+    /// #
+    /// #     unsafe fn relock(ptr: *mut AtomicBool, _guard_state: &mut ()) {
+    /// #         // SAFETY: the caller guarantees that the lock is initialised.
+    /// #         unsafe { Self::lock(ptr) };
+    /// #     }
+    /// # }
+    /// #
+    /// let state = AtomicBool::new(false);
+    /// let ptr = core::ptr::from_ref(&state).cast_mut();
+    /// // SAFETY: `state` is an initialised (clear) flag.
+    /// unsafe { FlagBackend::lock(ptr) };
+    /// assert!(state.load(Ordering::Relaxed));
+    /// // SAFETY: the lock was taken just above.
+    /// unsafe { FlagBackend::unlock(ptr, &()) };
+    /// ```
     unsafe fn lock(ptr: *mut Self::State) -> Self::GuardState;
 
     /// Releases the lock.
@@ -57,6 +240,67 @@ pub unsafe trait Backend {
     /// # Safety
     ///
     /// The caller must hold the lock, taken with the `guard_state` given.
+    ///
+    /// # Examples
+    ///
+    /// Dropping a [`Guard`] calls it; with the `FlagBackend` of
+    /// [`Backend`]:
+    ///
+    /// ```
+    /// # use core::ffi::c_char;
+    /// # use core::sync::atomic::{AtomicBool, Ordering};
+    /// # use kernel::bindings;
+    /// # use kernel::sync::lock::{Backend, Lock};
+    /// #
+    /// # /// A lock that spins on a flag, without lockdep.
+    /// # struct FlagBackend;
+    /// #
+    /// # // SAFETY: `lock` only returns once it has changed the flag from false to
+    /// # // true, and only `unlock` sets it back to false.
+    /// # unsafe impl Backend for FlagBackend {
+    /// #     type State = AtomicBool;
+    /// #     type GuardState = ();
+    /// #
+    /// #     unsafe fn init(
+    /// #         ptr: *mut AtomicBool,
+    /// #         _name: *const c_char,
+    /// #         _key: *mut bindings::lock_class_key,
+    /// #     ) {
+    /// #         // SAFETY: the caller guarantees that `ptr` is valid for writes.
+    /// #         unsafe { ptr.write(AtomicBool::new(false)) };
+    /// #     }
+    /// #
+    /// #     unsafe fn lock(ptr: *mut AtomicBool) {
+    /// #         // SAFETY: the caller guarantees that the lock is initialised.
+    /// #         let flag = unsafe { &*ptr };
+    /// #         while flag
+    /// #             .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+    /// #             .is_err()
+    /// #         {
+    /// #             core::hint::spin_loop();
+    /// #         }
+    /// #     }
+    /// #
+    /// #     unsafe fn unlock(ptr: *mut AtomicBool, _guard_state: &()) {
+    /// #         // SAFETY: the caller guarantees that the lock is initialised (it
+    /// #         // holds it).
+    /// #         unsafe { &*ptr }.store(false, Ordering::Release);
+    /// #     }
+    /// #
+    /// #     unsafe fn relock(ptr: *mut AtomicBool, _guard_state: &mut ()) {
+    /// #         // SAFETY: the caller guarantees that the lock is initialised.
+    /// #         unsafe { Self::lock(ptr) };
+    /// #     }
+    /// # }
+    /// #
+    /// let state = AtomicBool::new(false);
+    /// let ptr = core::ptr::from_ref(&state).cast_mut();
+    /// // SAFETY: `state` is an initialised (clear) flag.
+    /// let guard_state = unsafe { FlagBackend::lock(ptr) };
+    /// // SAFETY: the lock was taken just above, giving `guard_state`.
+    /// unsafe { FlagBackend::unlock(ptr, &guard_state) };
+    /// assert!(!state.load(Ordering::Relaxed));
+    /// ```
     unsafe fn unlock(ptr: *mut Self::State, guard_state: &Self::GuardState);
 
     /// Takes the lock again, the same way it was taken for `guard_state`,
@@ -65,6 +309,71 @@ pub unsafe trait Backend {
     /// # Safety
     ///
     /// As for [`Backend::lock`]; the caller must not hold the lock.
+    ///
+    /// # Examples
+    ///
+    /// Waiting on a [`CondVar`](super::CondVar) calls it, after the lock
+    /// was released; with the `FlagBackend` of [`Backend`]:
+    ///
+    /// ```
+    /// # use core::ffi::c_char;
+    /// # use core::sync::atomic::{AtomicBool, Ordering};
+    /// # use kernel::bindings;
+    /// # use kernel::sync::lock::{Backend, Lock};
+    /// #
+    /// # /// A lock that spins on a flag, without lockdep.
+    /// # struct FlagBackend;
+    /// #
+    /// # // SAFETY: `lock` only returns once it has changed the flag from false to
+    /// # // true, and only `unlock` sets it back to false.
+    /// # unsafe impl Backend for FlagBackend {
+    /// #     type State = AtomicBool;
+    /// #     type GuardState = ();
+    /// #
+    /// #     unsafe fn init(
+    /// #         ptr: *mut AtomicBool,
+    /// #         _name: *const c_char,
+    /// #         _key: *mut bindings::lock_class_key,
+    /// #     ) {
+    /// #         // SAFETY: the caller guarantees that `ptr` is valid for writes.
+    /// #         unsafe { ptr.write(AtomicBool::new(false)) };
+    /// #     }
+    /// #
+    /// #     unsafe fn lock(ptr: *mut AtomicBool) {
+    /// #         // SAFETY: the caller guarantees that the lock is initialised.
+    /// #         let flag = unsafe { &*ptr };
+    /// #         while flag
+    /// #             .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+    /// #             .is_err()
+    /// #         {
+    /// #             core::hint::spin_loop();
+    /// #         }
+    /// #     }
+    /// #
+    /// #     unsafe fn unlock(ptr: *mut AtomicBool, _guard_state: &()) {
+    /// #         // SAFETY: the caller guarantees that the lock is initialised (it
+    /// #         // holds it).
+    /// #         unsafe { &*ptr }.store(false, Ordering::Release);
+    /// #     }
+    /// #
+    /// #     unsafe fn relock(ptr: *mut AtomicBool, _guard_state: &mut ()) {
+    /// #         // SAFETY: the caller guarantees that the lock is initialised.
+    /// #         unsafe { Self::lock(ptr) };
+    /// #     }
+    /// # }
+    /// #
+    /// let state = AtomicBool::new(false);
+    /// let ptr = core::ptr::from_ref(&state).cast_mut();
+    /// // SAFETY: `state` is an initialised (clear) flag.
+    /// let mut guard_state = unsafe { FlagBackend::lock(ptr) };
+    /// // SAFETY: the lock was taken just above, giving `guard_state`.
+    /// unsafe { FlagBackend::unlock(ptr, &guard_state) };
+    /// // SAFETY: the lock is initialised, and was released above.
+    /// unsafe { FlagBackend::relock(ptr, &mut guard_state) };
+    /// assert!(state.load(Ordering::Relaxed));
+    /// // SAFETY: the lock was taken again just above.
+    /// unsafe { FlagBackend::unlock(ptr, &guard_state) };
+    /// ```
     unsafe fn relock(ptr: *mut Self::State, guard_state: &mut Self::GuardState);
 }
 
@@ -303,6 +612,7 @@ impl<T, B: Backend> StaticLock<T, B> {
     ///     kernel::static_lock_class!(),
     /// );
     /// *FLAG.lock() = true;
+    /// assert!(*FLAG.lock());
     /// ```
     pub const fn new(data: T, name: &'static CStr, key: &'static LockClassKey) -> Self {
         Self {
@@ -322,13 +632,29 @@ impl<T, B: Backend> StaticLock<T, B> {
     ///
     /// static TOTAL: StaticSpinLock<u64> = kernel::new_static_spinlock!(0);
     /// *TOTAL.lock() += 5;
+    /// assert_eq!(*TOTAL.lock(), 5);
     /// ```
     pub fn lock(&'static self) -> Guard<'static, T, B> {
         self.ensure_init();
         self.lock.lock()
     }
 
-    /// The lock, initialised.
+    /// The lock, initialised, for what takes a [`Lock`] rather than a
+    /// [`StaticLock`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::sync::{Mutex, StaticMutex};
+    ///
+    /// fn add(total: &Mutex<u32>, n: u32) {
+    ///     *total.lock() += n;
+    /// }
+    ///
+    /// static TOTAL: StaticMutex<u32> = kernel::new_static_mutex!(1, "TOTAL");
+    /// add(TOTAL.get(), 2);
+    /// assert_eq!(*TOTAL.lock(), 3);
+    /// ```
     pub fn get(&'static self) -> &'static Lock<T, B> {
         self.ensure_init();
         &self.lock

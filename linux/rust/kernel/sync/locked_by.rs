@@ -57,8 +57,11 @@ impl<T, U> LockedBy<T, U> {
     /// ```
     /// use kernel::sync::{LockedBy, Ref};
     ///
-    /// let owner = Ref::pin_init(kernel::new_spinlock!(()))?;
-    /// let _data = LockedBy::new(&owner, 0u8);
+    /// // The owner's data must not be zero-sized, for the check of the
+    /// // owner to be meaningful.
+    /// let owner = Ref::pin_init(kernel::new_spinlock!(0u32))?;
+    /// let data = LockedBy::new(&owner, 7u8);
+    /// assert_eq!(*data.access(&owner.lock()), 7);
     /// # Ok::<(), Error>(())
     /// ```
     pub fn new<B: Backend>(owner: &Lock<U, B>, data: T) -> Self {
@@ -123,6 +126,7 @@ impl<T, U> LockedBy<T, U> {
     /// let data = LockedBy::new(&owner, 2u32);
     /// let mut guard = owner.lock();
     /// *data.access_mut(&mut guard) = 3;
+    /// assert_eq!(*data.access(&guard), 3);
     /// # Ok::<(), Error>(())
     /// ```
     pub fn access_mut<'a>(&'a self, owner: &'a mut U) -> &'a mut T {

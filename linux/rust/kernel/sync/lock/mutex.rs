@@ -37,6 +37,7 @@ pub type Mutex<T> = Lock<T, MutexBackend>;
 ///
 /// static NAMES: StaticMutex<usize> = kernel::new_static_mutex!(0);
 /// *NAMES.lock() += 1;
+/// assert_eq!(*NAMES.lock(), 1);
 /// ```
 pub type StaticMutex<T> = StaticLock<T, MutexBackend>;
 
@@ -50,6 +51,7 @@ pub type StaticMutex<T> = StaticLock<T, MutexBackend>;
 ///
 /// let m = Ref::pin_init(kernel::new_mutex!(0u32, "my_mutex"))?;
 /// *m.lock() = 3;
+/// assert_eq!(*m.lock(), 3);
 /// # Ok::<(), Error>(())
 /// ```
 #[macro_export]
@@ -73,6 +75,7 @@ macro_rules! new_mutex {
 ///
 /// static LIST_LEN: StaticMutex<u32> = kernel::new_static_mutex!(0, "LIST_LEN");
 /// *LIST_LEN.lock() += 2;
+/// assert_eq!(*LIST_LEN.lock(), 2);
 /// ```
 #[macro_export]
 macro_rules! new_static_mutex {
@@ -86,6 +89,23 @@ macro_rules! new_static_mutex {
 }
 
 /// The [`Backend`] of [`Mutex`].
+///
+/// # Examples
+///
+/// ```
+/// use kernel::pinned::InPlaceInit;
+/// use kernel::sync::lock::{mutex::MutexBackend, Lock};
+///
+/// // Sleeping in `f` is fine with this backend.
+/// fn sleepy_update(lock: &Lock<u32, MutexBackend>, f: impl FnOnce(&mut u32)) {
+///     f(&mut *lock.lock());
+/// }
+///
+/// let m = Box::pin_init(kernel::new_mutex!(1u32))?;
+/// sleepy_update(&m, |v| *v *= 10);
+/// assert_eq!(*m.lock(), 10);
+/// # Ok::<(), Error>(())
+/// ```
 pub struct MutexBackend;
 
 // SAFETY: `mutex_lock()` and `mutex_unlock()` give mutual exclusion.

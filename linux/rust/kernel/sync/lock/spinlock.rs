@@ -37,6 +37,7 @@ pub type SpinLock<T> = Lock<T, SpinLockBackend>;
 ///
 /// static EVENTS: StaticSpinLock<u32> = kernel::new_static_spinlock!(0, "EVENTS");
 /// *EVENTS.lock() += 1;
+/// assert_eq!(*EVENTS.lock_irqsave(), 1);
 /// ```
 pub type StaticSpinLock<T> = StaticLock<T, SpinLockBackend>;
 
@@ -64,6 +65,7 @@ pub type RawSpinLock<T> = Lock<T, RawSpinLockBackend>;
 ///
 /// let s = Ref::pin_init(kernel::new_spinlock!(0u8, "my_spinlock"))?;
 /// *s.lock() = 1;
+/// assert_eq!(*s.lock(), 1);
 /// # Ok::<(), Error>(())
 /// ```
 #[macro_export]
@@ -87,6 +89,7 @@ macro_rules! new_spinlock {
 ///
 /// let s = Ref::pin_init(kernel::new_raw_spinlock!(0u8))?;
 /// *s.lock() = 1;
+/// assert_eq!(*s.lock(), 1);
 /// # Ok::<(), Error>(())
 /// ```
 #[macro_export]
@@ -110,6 +113,7 @@ macro_rules! new_raw_spinlock {
 ///
 /// static HITS: StaticSpinLock<u32> = kernel::new_static_spinlock!(0);
 /// *HITS.lock_irqsave() += 1;
+/// assert_eq!(*HITS.lock(), 1);
 /// ```
 #[macro_export]
 macro_rules! new_static_spinlock {
@@ -155,6 +159,7 @@ impl<T> StaticSpinLock<T> {
     ///
     /// static IRQ_COUNT: StaticSpinLock<u32> = kernel::new_static_spinlock!(0);
     /// *IRQ_COUNT.lock_irqsave() += 1;
+    /// assert_eq!(*IRQ_COUNT.lock_irqsave(), 1);
     /// ```
     pub fn lock_irqsave(&'static self) -> Guard<'static, T, SpinLockBackend> {
         self.get().lock_irqsave()
@@ -165,6 +170,24 @@ impl<T> StaticSpinLock<T> {
 ///
 /// The guard state holds the saved interrupt flags when the lock was
 /// taken by [`SpinLock::lock_irqsave`].
+///
+/// # Examples
+///
+/// ```
+/// use kernel::pinned::InPlaceInit;
+/// use kernel::sync::lock::{spinlock::SpinLockBackend, Guard};
+///
+/// // Works with guards of `lock()` and `lock_irqsave()` alike.
+/// fn bump(guard: &mut Guard<'_, u32, SpinLockBackend>) {
+///     **guard += 1;
+/// }
+///
+/// let s = Box::pin_init(kernel::new_spinlock!(0u32))?;
+/// bump(&mut s.lock());
+/// bump(&mut s.lock_irqsave());
+/// assert_eq!(*s.lock(), 2);
+/// # Ok::<(), Error>(())
+/// ```
 pub struct SpinLockBackend;
 
 // SAFETY: `spin_lock()` and `spin_unlock()`, and their `irqsave` variants,
@@ -206,6 +229,18 @@ unsafe impl Backend for SpinLockBackend {
 }
 
 /// The [`Backend`] of [`RawSpinLock`].
+///
+/// # Examples
+///
+/// ```
+/// use kernel::pinned::InPlaceInit;
+/// use kernel::sync::lock::{spinlock::RawSpinLockBackend, Lock};
+///
+/// let r: Pin<Box<Lock<u8, RawSpinLockBackend>>> = Box::pin_init(kernel::new_raw_spinlock!(0))?;
+/// *r.lock() = 9;
+/// assert_eq!(*r.lock(), 9);
+/// # Ok::<(), Error>(())
+/// ```
 pub struct RawSpinLockBackend;
 
 // SAFETY: `raw_spin_lock()` and `raw_spin_unlock()` give mutual exclusion.
