@@ -111,14 +111,20 @@ struct Breakage {
 /// in `text` (the contents of `BROKEN_FILE`).
 fn break_example(text: &str) -> Result<(String, Breakage)> {
     let lines: Vec<&str> = text.lines().collect();
-    let at = lines
+    // The opening fence of the example around line `i`, if it is one that
+    // runs (not `no_run`, `ignore` or `compile_fail`).
+    let runnable_fence = |i: usize| {
+        let fence = lines[..i]
+            .iter()
+            .rposition(|l| l.trim_start().starts_with("/// ```"))?;
+        matches!(lines[fence].trim(), "/// ```" | "/// ```rust").then_some(fence)
+    };
+    let (at, fence) = lines
         .iter()
-        .position(|l| l.trim_start().starts_with("/// assert_eq!("))
-        .with_context(|| format!("no `/// assert_eq!(` line in {BROKEN_FILE}"))?;
-    let fence = lines[..at]
-        .iter()
-        .rposition(|l| l.trim() == "/// ```")
-        .with_context(|| format!("no opening fence before line {} of {BROKEN_FILE}", at + 1))?;
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("/// assert_eq!("))
+        .find_map(|(i, _)| Some((i, runnable_fence(i)?)))
+        .with_context(|| format!("no `/// assert_eq!(` in a running example of {BROKEN_FILE}"))?;
     let indent = &lines[at][..lines[at].len() - lines[at].trim_start().len()];
     let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     out.insert(
@@ -230,6 +236,14 @@ mod tests {
         let lines: Vec<&str> = broken.lines().collect();
         assert_eq!(lines[6], "/// assert_eq!(1 + 1, 3, \"broken on purpose\");");
         assert_eq!(lines[7], "/// assert_eq!(a, 1);");
+    }
+
+    #[test]
+    fn skips_examples_that_do_not_run() {
+        let text = "/// ```no_run\n/// assert_eq!(f(), 1);\n/// ```\n///\n/// ```\n/// assert_eq!(g(), 2);\n/// ```\n";
+        let (_, b) = break_example(text).unwrap();
+        assert_eq!(b.case, "rust_doctest_kernel_str_rs_5");
+        assert_eq!(b.line, 6);
     }
 
     #[test]
