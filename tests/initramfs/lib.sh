@@ -158,10 +158,11 @@ rust_sync_steps() {
 
 # miscdev_checks PREFIX: /dev/rust_miscdev from user space, through
 # miscdevtool: shared contents, two processes at once, EFAULT for bad
-# pointers, EFBIG for too much.
+# pointers, EFBIG for too much, poll() and epoll.
 miscdev_checks() {
 	check "$1.shared" miscdevtool share
 	check "$1.concurrent" miscdevtool concurrent
 	check "$1.efault" miscdevtool efault
 	check "$1.too-big" miscdevtool too-big
+	check "$1.poll" miscdevtool poll
 }

@@ -13,11 +13,16 @@
  *                           and a buffer running into an unmapped page
  *                           fail with EFAULT and change nothing
  *   miscdevtool too-big     a write larger than the buffer is EFBIG
+ *   miscdevtool poll        an empty write empties the buffer, which is then
+ *                           writable but not readable; a process sleeping
+ *                           in poll() and one in epoll_wait() wake up
+ *                           readable when another writes
  *
  * The device is /dev/rust_miscdev, a 256-byte buffer shared by every open
  * file. Exit codes: 0 success; 1 a system call failed unexpectedly; 2 usage
  * error; 3 a check failed. The reason goes to stderr.
  */
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -25,7 +30,7 @@
 #define PROG "miscdevtool"
 
 static const char usage_text[] =
-	"usage: miscdevtool share|concurrent|efault|too-big\n"
+	"usage: miscdevtool share|concurrent|efault|too-big|poll\n"
 	"exit: 0 ok, 1 system call failed, 2 usage, 3 check failed\n";
 
 #include "guest.h"
@@ -217,6 +222,115 @@ static void too_big(void)
 	close(fd);
 }
 
+/* The events poll() reports at once for fd. */
+static short ready_now(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN | POLLOUT };
+
+	if (poll(&pfd, 1, 0) < 0)
+		die(EXIT_SYSCALL, "poll: %s", strerror(errno));
+	return pfd.revents;
+}
+
+/* Whether process pid is asleep ('S' in /proc/PID/stat). */
+static int asleep(pid_t pid)
+{
+	char path[64], stat[256], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, stat, sizeof(stat) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	stat[n] = '\0';
+	p = strrchr(stat, ')');
+	return p && p[1] == ' ' && p[2] == 'S';
+}
+
+/*
+ * Child: waits (poll() or epoll_wait(), up to 10 s) for fd to become
+ * readable; exits 0 if it did, EXIT_CHECK if not.
+ */
+static void wait_readable(int use_epoll)
+{
+	int fd = open_dev(), n;
+
+	if (use_epoll) {
+		struct epoll_event ev = { .events = EPOLLIN }, got;
+		int ep = epoll_create1(EPOLL_CLOEXEC);
+
+		if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+			die(EXIT_SYSCALL, "epoll: %s", strerror(errno));
+		n = epoll_wait(ep, &got, 1, 10000);
+		if (n < 0)
+			die(EXIT_SYSCALL, "epoll_wait: %s", strerror(errno));
+		_exit(n == 1 && (got.events & EPOLLIN) ? 0 : EXIT_CHECK);
+	} else {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		n = poll(&pfd, 1, 10000);
+		if (n < 0)
+			die(EXIT_SYSCALL, "poll: %s", strerror(errno));
+		_exit(n == 1 && (pfd.revents & POLLIN) ? 0 : EXIT_CHECK);
+	}
+}
+
+/* A process asleep waiting for fd to be readable wakes up on a write. */
+static void check_wakeup(int fd, int use_epoll)
+{
+	const char *how = use_epoll ? "epoll_wait()" : "poll()";
+	int64_t deadline = now_ms() + 5000;
+	int status;
+	pid_t pid;
+
+	put(fd, "", 0);
+	pid = fork();
+	if (pid < 0)
+		die(EXIT_SYSCALL, "fork: %s", strerror(errno));
+	if (pid == 0)
+		wait_readable(use_epoll);
+	while (!asleep(pid)) {
+		if (now_ms() > deadline)
+			die(EXIT_CHECK, "the process in %s never went to sleep",
+			    how);
+		usleep(10000);
+	}
+	put(fd, "wake", 4);
+	if (waitpid(pid, &status, 0) < 0)
+		die(EXIT_SYSCALL, "waitpid: %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		die(EXIT_CHECK, "a write did not wake the process in %s (status 0x%x)",
+		    how, status);
+}
+
+static void poll_check(void)
+{
+	int fd = open_dev();
+	short ev;
+	char buf[8];
+
+	put(fd, "", 0);
+	if (get(fd, buf, sizeof(buf)) != 0)
+		die(EXIT_CHECK, "an empty write did not empty the buffer");
+	ev = ready_now(fd);
+	if ((ev & (POLLIN | POLLOUT)) != POLLOUT)
+		die(EXIT_CHECK, "empty: poll() reports 0x%x, expected POLLOUT only",
+		    ev);
+	put(fd, "data", 4);
+	ev = ready_now(fd);
+	if ((ev & (POLLIN | POLLOUT)) != (POLLIN | POLLOUT))
+		die(EXIT_CHECK, "with data: poll() reports 0x%x, expected POLLIN|POLLOUT",
+		    ev);
+	check_wakeup(fd, 0);
+	check_wakeup(fd, 1);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2)
@@ -229,6 +343,8 @@ int main(int argc, char **argv)
 		efault();
 	else if (!strcmp(argv[1], "too-big"))
 		too_big();
+	else if (!strcmp(argv[1], "poll"))
+		poll_check();
 	else if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help"))
 		usage("help");
 	else

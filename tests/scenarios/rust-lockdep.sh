@@ -37,6 +37,7 @@ lock_class raw rust_sync::raw
 lock_class handshake rust_sync::handshake
 lock_class handshake-cv rust_sync::handshake_cv
 lock_class contents rust_miscdev::contents
+lock_class changed rust_miscdev::changed
 _fl=$(grep -Eo ' rust/[a-z_/]+\.rs:[0-9]+$' /proc/lockdep | head -n 1)
 if [ -n "$_fl" ]; then
 	pass lockdep.class.file-line

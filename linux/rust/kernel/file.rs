@@ -16,7 +16,9 @@ use core::marker::PhantomData;
 use core::ptr::NonNull;
 
 use crate::error::{code::*, from_result, Result};
-use crate::sync::CondVar;
+use crate::pinned::{pin_init_from_closure, PinInit};
+use crate::str::CStr;
+use crate::sync::{CondVar, LockClassKey};
 use crate::types::{AlwaysRefCounted, ForeignOwnable, Opaque};
 use crate::user_ptr::{UserSlicePtr, UserSlicePtrReader, UserSlicePtrWriter};
 
@@ -165,31 +167,129 @@ impl PollTable<'_> {
     /// Registers the caller to be woken when `cv` is notified, as C's
     /// `poll_wait()`.
     ///
-    /// # Safety
-    ///
-    /// `cv` must stay alive until `file` is released, e.g. by being owned
-    /// by the file's data: `epoll` keeps the registration that long.
+    /// The registration may outlive this call (`epoll` keeps it until the
+    /// file is released or leaves the `epoll` set); a [`PollCondVar`]
+    /// removes the registrations on it when dropped.
     ///
     /// # Examples
     ///
     /// ```
-    /// use kernel::file::{File, PollTable};
-    /// use kernel::sync::CondVar;
+    /// use kernel::file::{File, PollCondVar, PollTable};
     ///
-    /// /// # Safety
-    /// ///
-    /// /// `cv` must outlive `file`.
-    /// unsafe fn wait_on(table: &PollTable<'_>, file: &File, cv: &CondVar) {
-    ///     // SAFETY: the caller guarantees that `cv` outlives `file`.
-    ///     unsafe { table.register_wait(file, cv) };
+    /// fn wait_on(table: &PollTable<'_>, file: &File, cv: &PollCondVar) {
+    ///     table.register_wait(file, cv);
     /// }
     /// # let _ = wait_on;
     /// ```
-    pub unsafe fn register_wait(&self, file: &File, cv: &CondVar) {
+    pub fn register_wait(&self, file: &File, cv: &PollCondVar) {
         // SAFETY: the file and the poll table (or null) are valid by the
-        // type invariants; the caller guarantees that the wait queue
-        // outlives the registration.
+        // type invariants; the wait queue is initialised, and `PollCondVar`
+        // takes every registration off it before it is freed.
         unsafe { bindings::poll_wait(file.as_ptr(), cv.wait_list(), self.ptr) };
+    }
+}
+
+/// Makes an initialiser of a [`PollCondVar`], with a lockdep class of its
+/// own and an optional name (by default the file and line).
+///
+/// # Examples
+///
+/// ```
+/// use kernel::sync::Ref;
+///
+/// let changed = Ref::pin_init(kernel::new_poll_condvar!("my_device::changed"))?;
+/// changed.notify_all();
+/// # Ok::<(), Error>(())
+/// ```
+#[macro_export]
+macro_rules! new_poll_condvar {
+    ($($name:literal)? $(,)?) => {
+        $crate::file::PollCondVar::new(
+            $crate::__static_lock_name!($($name)?),
+            $crate::static_lock_class!(),
+        )
+    };
+}
+
+/// A condition variable that files can be polled on, with
+/// [`PollTable::register_wait`]; otherwise a [`CondVar`], which it
+/// dereferences to.
+///
+/// `poll()` and `select()` take their entries off the wait queue before
+/// returning, but `epoll` keeps its entry until the file is released or
+/// leaves the `epoll` set, which may be after the condition variable is
+/// dropped (a device removed while a file is open, say). So dropping a
+/// `PollCondVar` first takes every entry off with `wake_up_pollfree()`,
+/// then waits for an RCU grace period, since `epoll` may still be looking
+/// at the wait queue under `rcu_read_lock()`. Dropping it may sleep.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::file::PollCondVar;
+/// use kernel::sync::{Mutex, Ref};
+///
+/// let len = Ref::pin_init(kernel::new_mutex!(0usize))?;
+/// let changed: Ref<PollCondVar> = Ref::pin_init(kernel::new_poll_condvar!())?;
+/// *len.lock() = 4;
+/// // Wakes pollers and waiters alike.
+/// changed.notify_all();
+/// drop(changed);
+/// # Ok::<(), Error>(())
+/// ```
+pub struct PollCondVar {
+    inner: CondVar,
+}
+
+impl PollCondVar {
+    /// An initialiser of a poll condition variable, with a lockdep class
+    /// `key` and `name`; [`new_poll_condvar!`](crate::new_poll_condvar!)
+    /// provides both.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::file::PollCondVar;
+    /// use kernel::pinned::InPlaceInit;
+    ///
+    /// let cv = Box::pin_init(PollCondVar::new(
+    ///     kernel::c_str!("cv"),
+    ///     kernel::static_lock_class!(),
+    /// ))?;
+    /// cv.notify_one();
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn new(name: &'static CStr, key: &'static LockClassKey) -> impl PinInit<Self> {
+        let inner = CondVar::new(name, key);
+        let init = move |slot: *mut Self| -> Result {
+            // SAFETY: `slot` is valid for writes and does not move once
+            // initialised, by the requirements of `PinInit`; so is its only
+            // field.
+            unsafe { inner.__pinned_init(core::ptr::addr_of_mut!((*slot).inner)) }
+        };
+        // SAFETY: the closure initialises the only field, or fails having
+        // initialised nothing, as `CondVar`'s initialiser does.
+        unsafe { pin_init_from_closure(init) }
+    }
+}
+
+impl core::ops::Deref for PollCondVar {
+    type Target = CondVar;
+
+    fn deref(&self) -> &CondVar {
+        &self.inner
+    }
+}
+
+impl Drop for PollCondVar {
+    fn drop(&mut self) {
+        // SAFETY: the wait queue is initialised. `__wake_up_pollfree()`
+        // wakes the pollers with `POLLFREE`, which makes `epoll` take its
+        // entries off the queue.
+        unsafe { bindings::__wake_up_pollfree(self.inner.wait_list()) };
+        // SAFETY: called in process context, as dropping may sleep; once
+        // it returns, no `epoll` reader still sees the wait queue.
+        unsafe { bindings::synchronize_rcu() };
     }
 }
 
@@ -478,12 +578,12 @@ pub trait Operations {
     /// writers notify the condition variable:
     ///
     /// ```
-    /// use kernel::file::{poll, File, Operations, PollTable};
-    /// use kernel::sync::{CondVar, Mutex, Ref, RefBorrow};
+    /// use kernel::file::{poll, File, Operations, PollCondVar, PollTable};
+    /// use kernel::sync::{Mutex, Ref, RefBorrow};
     ///
     /// struct Shared {
     ///     len: Mutex<usize>,
-    ///     changed: CondVar,
+    ///     changed: PollCondVar,
     /// }
     ///
     /// struct Pipe;
@@ -502,9 +602,7 @@ pub trait Operations {
     ///         file: &File,
     ///         table: &PollTable<'_>,
     ///     ) -> Result<u32> {
-    ///         // SAFETY: the condition variable is in the file's data, which
-    ///         // lives until the file is released.
-    ///         unsafe { table.register_wait(file, &shared.changed) };
+    ///         table.register_wait(file, &shared.changed);
     ///         let mut events = poll::EPOLLOUT | poll::EPOLLWRNORM;
     ///         if *shared.len.lock() > 0 {
     ///             events |= poll::EPOLLIN | poll::EPOLLRDNORM;

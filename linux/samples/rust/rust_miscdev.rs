@@ -5,14 +5,16 @@
 //!
 //! Writing replaces the contents of the buffer (at most [`CAPACITY`]
 //! bytes, all or nothing); reading returns them. The `ioctl`
-//! [`GET_WRITES`] returns how many writes have been made.
+//! [`GET_WRITES`] returns how many writes have been made. The device is
+//! always writable, and readable (for `poll()`) when the buffer is not
+//! empty; an empty write empties it.
 
-use kernel::file::{File, Operations};
+use kernel::file::{poll, File, Operations, PollCondVar, PollTable};
 use kernel::miscdev::Registration;
 use kernel::prelude::*;
 use kernel::sync::{Mutex, Ref, RefBorrow};
 use kernel::user_ptr::{UserSlicePtrReader, UserSlicePtrWriter};
-use kernel::{c_str, new_mutex};
+use kernel::{c_str, new_mutex, new_poll_condvar};
 
 module! {
     type: RustMiscdev,
@@ -35,26 +37,31 @@ struct Contents {
     writes: u32,
 }
 
-type Shared = Ref<Mutex<Contents>>;
+/// The device's state, shared by all the open files.
+struct Shared {
+    contents: Ref<Mutex<Contents>>,
+    /// Notified on every write.
+    changed: Ref<PollCondVar>,
+}
 
 struct SharedFile;
 
 #[vtable]
 impl Operations for SharedFile {
-    type OpenData = Shared;
-    type Data = Shared;
+    type OpenData = Ref<Shared>;
+    type Data = Ref<Shared>;
 
-    fn open(shared: &Shared, _file: &File) -> Result<Shared> {
+    fn open(shared: &Ref<Shared>, _file: &File) -> Result<Ref<Shared>> {
         Ok(shared.clone())
     }
 
     fn read(
-        shared: RefBorrow<'_, Mutex<Contents>>,
+        shared: RefBorrow<'_, Shared>,
         _file: &File,
         writer: &mut UserSlicePtrWriter,
         offset: u64,
     ) -> Result<usize> {
-        let contents = shared.lock();
+        let contents = shared.contents.lock();
         let offset = usize::try_from(offset)?;
         if offset >= contents.len {
             return Ok(0);
@@ -66,7 +73,7 @@ impl Operations for SharedFile {
     }
 
     fn write(
-        shared: RefBorrow<'_, Mutex<Contents>>,
+        shared: RefBorrow<'_, Shared>,
         _file: &File,
         reader: &mut UserSlicePtrReader,
         _offset: u64,
@@ -80,23 +87,34 @@ impl Operations for SharedFile {
         let mut data = [0u8; CAPACITY];
         reader.read_slice(&mut data[..len])?;
 
-        let mut contents = shared.lock();
+        let mut contents = shared.contents.lock();
         contents.buffer[..len].copy_from_slice(&data[..len]);
         contents.len = len;
         contents.writes = contents.writes.saturating_add(1);
+        drop(contents);
+        shared.changed.notify_all();
         Ok(len)
     }
 
     fn ioctl(
-        shared: RefBorrow<'_, Mutex<Contents>>,
+        shared: RefBorrow<'_, Shared>,
         _file: &File,
         cmd: u32,
         _arg: usize,
     ) -> Result<i32> {
         match cmd {
-            GET_WRITES => Ok(i32::try_from(shared.lock().writes)?),
+            GET_WRITES => Ok(i32::try_from(shared.contents.lock().writes)?),
             _ => Err(ENOTTY),
         }
+    }
+
+    fn poll(shared: RefBorrow<'_, Shared>, file: &File, table: &PollTable<'_>) -> Result<u32> {
+        table.register_wait(file, &shared.changed);
+        let mut events = poll::EPOLLOUT | poll::EPOLLWRNORM;
+        if shared.contents.lock().len > 0 {
+            events |= poll::EPOLLIN | poll::EPOLLRDNORM;
+        }
+        Ok(events)
     }
 }
 
@@ -108,14 +126,17 @@ impl kernel::Module for RustMiscdev {
     fn init(module: &'static ThisModule) -> Result<Self> {
         pr_info!("Rust misc device sample (init)\n");
 
-        let shared = Ref::pin_init(new_mutex!(
-            Contents {
-                buffer: [0; CAPACITY],
-                len: 0,
-                writes: 0,
-            },
-            "rust_miscdev::contents"
-        ))?;
+        let shared = Ref::try_new(Shared {
+            contents: Ref::pin_init(new_mutex!(
+                Contents {
+                    buffer: [0; CAPACITY],
+                    len: 0,
+                    writes: 0,
+                },
+                "rust_miscdev::contents"
+            ))?,
+            changed: Ref::pin_init(new_poll_condvar!("rust_miscdev::changed"))?,
+        })?;
 
         Ok(RustMiscdev {
             _dev: Registration::new_pinned(c_str!("rust_miscdev"), shared, module)?,
