@@ -96,12 +96,7 @@ impl Operations for SharedFile {
         Ok(len)
     }
 
-    fn ioctl(
-        shared: RefBorrow<'_, Shared>,
-        _file: &File,
-        cmd: u32,
-        _arg: usize,
-    ) -> Result<i32> {
+    fn ioctl(shared: RefBorrow<'_, Shared>, _file: &File, cmd: u32, _arg: usize) -> Result<i32> {
         match cmd {
             GET_WRITES => Ok(i32::try_from(shared.contents.lock().writes)?),
             _ => Err(ENOTTY),
