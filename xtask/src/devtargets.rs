@@ -210,8 +210,22 @@ pub fn check_x86_hardening(ctx: &Ctx, kernel: &Kernel) -> Vec<Outcome> {
         Ok(())
     });
     let quiet = (|| {
-        let log = ctx.logs()?.join(format!("build-{}.log", kernel.name));
-        let text = std::fs::read_to_string(&log)?;
+        let mut log = ctx.logs()?.join(format!("build-{}.log", kernel.name));
+        let mut text = std::fs::read_to_string(&log)?;
+        if !text.contains("RUSTC") {
+            // The kernel was already up to date (built by an earlier
+            // command): build the kernel crate again to see objtool on it.
+            std::fs::remove_file(kernel.out.join("rust/kernel.o"))?;
+            text = make(
+                ctx,
+                kernel,
+                &[kernel.arch.image_target()],
+                "objtool-rebuild",
+            )?;
+            log = ctx
+                .logs()?
+                .join(format!("objtool-rebuild-{}.log", kernel.name));
+        }
         let warnings: Vec<&str> = text
             .lines()
             .filter(|l| l.contains("objtool:") && (l.contains("rust/") || l.contains("_R")))
