@@ -770,12 +770,8 @@ impl<A: OpenAdapter<T::OpenData>, T: Operations> OperationsVtable<A, T> {
             // SAFETY: the VFS gives a valid offset pointer.
             let pos = unsafe { *offset };
             // SAFETY: the file is alive during the call.
-            let read = T::read(
-                data,
-                unsafe { File::from_ptr(file) },
-                &mut writer,
-                pos.try_into()?,
-            )?;
+            let file = unsafe { File::from_ptr(file) };
+            let read = T::read(data, file, &mut writer, pos.try_into()?)?;
             // SAFETY: the VFS gives a valid offset pointer.
             unsafe { *offset = pos.checked_add(read.try_into()?).ok_or(EOVERFLOW)? };
             Ok(read.try_into()?)
@@ -800,12 +796,8 @@ impl<A: OpenAdapter<T::OpenData>, T: Operations> OperationsVtable<A, T> {
             // SAFETY: the VFS gives a valid offset pointer.
             let pos = unsafe { *offset };
             // SAFETY: the file is alive during the call.
-            let written = T::write(
-                data,
-                unsafe { File::from_ptr(file) },
-                &mut reader,
-                pos.try_into()?,
-            )?;
+            let file = unsafe { File::from_ptr(file) };
+            let written = T::write(data, file, &mut reader, pos.try_into()?)?;
             // SAFETY: the VFS gives a valid offset pointer.
             unsafe { *offset = pos.checked_add(written.try_into()?).ok_or(EOVERFLOW)? };
             Ok(written.try_into()?)
