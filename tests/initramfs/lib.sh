@@ -1,7 +1,11 @@
 # /etc/test-lib.sh: helpers that scenario scripts source (busybox sh).
 #
-# Console protocol: "@@T pass NAME", "@@T fail NAME: REASON", "@@T info TEXT"
+# Console protocol: "@@T pass NAME", "@@T fail NAME: REASON",
+# "@@T skip NAME: REASON", "@@T metric NAME VALUE UNIT", "@@T info TEXT"
 # (and "@@T req powerdown", written by gpiotool/evwatch --req once armed).
+# /init adds "@@D NAME TEXT" data lines (the kernel log, ...) and "@@T done".
+# The kernel log is checked by the host, on every boot, for warnings, BUGs
+# and oopses, so scenarios do not check it themselves.
 
 # pass NAME
 pass() { echo "@@T pass $1"; }
@@ -10,6 +14,30 @@ pass() { echo "@@T pass $1"; }
 fail() {
 	_n=$1; shift
 	echo "@@T fail $_n: $(printf '%s' "$*" | tr '\n\r\t' '   ')"
+}
+
+# skip NAME REASON...: NAME cannot run here (say, the CPU lacks the
+# feature); the reason is squeezed onto one line, as for fail.
+skip() {
+	_n=$1; shift
+	echo "@@T skip $_n: $(printf '%s' "$*" | tr '\n\r\t' '   ')"
+}
+
+# metric NAME VALUE UNIT: a measurement, VALUE a decimal number and UNIT
+# one word (ms, ns, count, bytes). A VALUE that is not a number is a bug
+# in the script: it is reported as a failure of NAME instead.
+metric() {
+	case $2 in
+	'' | . | *[!0-9.]* | *.*.*)
+		fail "$1" "metric value '$2' is not a decimal number"
+		return 1 ;;
+	esac
+	case $3 in
+	'' | *[!A-Za-z0-9_/%-]*)
+		fail "$1" "metric unit '$3' is not one word"
+		return 1 ;;
+	esac
+	echo "@@T metric $1 $2 $3"
 }
 
 # info TEXT...
@@ -104,24 +132,6 @@ check_output() {
 	fi
 	fail "$_n" "$* exited $_rc: $(cat /tmp/.check.err) output: '$_got', expected '$_want'"
 	return 1
-}
-
-# check_kernel_log NAME [ERE]: fails NAME if the kernel log (since boot)
-# holds a warning, BUG, oops or panic, or a line matching ERE; else passes.
-check_kernel_log() {
-	_n=$1
-	_re='WARNING:|BUG:|Oops|Unable to handle kernel|Kernel panic|Call [Tt]race:'
-	[ -n "$2" ] && _re="$_re|$2"
-	if ! _log=$(dmesg 2>&1); then
-		fail "$_n" "dmesg: $_log"
-		return 1
-	fi
-	_bad=$(printf '%s\n' "$_log" | grep -E "$_re" | head -n 3)
-	if [ -n "$_bad" ]; then
-		fail "$_n" "kernel log: $_bad"
-		return 1
-	fi
-	pass "$_n"
 }
 
 # log_has NAME TEXT...: pass NAME if every TEXT is a whole line (after the

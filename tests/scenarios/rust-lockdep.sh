@@ -51,5 +51,4 @@ if [ "$(debug_locks)" = 1 ]; then
 else
 	fail lockdep.no-report "lockdep turned debug_locks off: $(dmesg | grep -m1 -E 'WARNING: |BUG: ')"
 fi
-check_kernel_log lockdep.kernel-log
 exit 0

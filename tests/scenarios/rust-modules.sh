@@ -129,6 +129,4 @@ refused rust.params.bad-array my_array=1,2,3,4,5 \
 # where a C module would only warn.
 refused rust.params.unknown-name my_i23=1 \
 	"rust_module_parameters: Unknown parameter \`my_i23'"
-
-check_kernel_log rust.kernel-log
 exit 0

@@ -4,12 +4,12 @@
 
 use crate::args::Args;
 use crate::build::{self, Arch, Kernel};
-use crate::console::{Console, Event};
-use crate::initramfs;
+use crate::console::{Console, Event, Metric};
+use crate::{initramfs, klog};
 use crate::scenario::{self, Scenario};
 use crate::util::{self, note, step, Ctx, Outcome};
 use anyhow::{Context, Result};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::net::UnixStream;
@@ -39,57 +39,38 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     let spec = scenario.spec();
     let kernel = build::build(ctx, &spec.tree(ctx)?, &spec)?;
     let show = if verbose { Show::All } else { Show::Guest };
-    let outcomes = boot(ctx, &kernel, &scenario, show)?;
-    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed).collect();
-    for o in &outcomes {
-        println!(
-            "{} {}{}",
-            if o.passed { "PASS" } else { "FAIL" },
-            o.name,
-            detail(o)
-        );
-    }
-    if !failed.is_empty() {
-        anyhow::bail!("{} of {} checks failed", failed.len(), outcomes.len());
-    }
-    step(format!(
-        "{}: all {} checks passed",
-        scenario.id(),
-        outcomes.len()
-    ));
-    Ok(())
+    let run = crate::runner::run(ctx, &kernel, &scenario, show);
+    crate::runner::finish(ctx, "boot", &scenario, &run)
 }
 
-fn detail(o: &Outcome) -> String {
-    if o.detail.is_empty() {
-        String::new()
-    } else {
-        format!(": {}", o.detail)
-    }
-}
-
-fn qemu(kernel: &Kernel, initrd: &Path, monitor: &Path) -> Command {
-    let (binary, machine, console): (&str, &[&str], &str) = match kernel.arch {
+/// The QEMU command line for `kernel` with the scenario's settings.
+fn qemu(kernel: &Kernel, scenario: &Scenario, initrd: &Path, monitor: &Path) -> Command {
+    let (binary, machine, cpu, console): (&str, &[&str], Option<&str>, &str) = match kernel.arch {
         Arch::Arm64 => (
             "qemu-system-aarch64",
-            &["-M", "virt", "-cpu", "cortex-a57"],
+            &["-M", "virt"],
+            Some("cortex-a57"),
             "ttyAMA0",
         ),
-        Arch::X86_64 => ("qemu-system-x86_64", &[], "ttyS0"),
+        Arch::X86_64 => ("qemu-system-x86_64", &[], None, "ttyS0"),
     };
+    let q = &scenario.qemu;
     let mut cmd = Command::new(binary);
-    cmd.args(machine)
-        .args([
-            "-m",
-            "512",
-            "-smp",
-            "1",
-            "-display",
-            "none",
-            "-no-reboot",
-            "-nic",
-            "none",
-        ])
+    cmd.args(machine);
+    if let Some(cpu) = q.cpu.as_deref().or(cpu) {
+        cmd.args(["-cpu", cpu]);
+    }
+    let mut append = format!("console={console} panic=-1");
+    for arg in &scenario.cmdline {
+        append.push(' ');
+        append.push_str(arg);
+    }
+    cmd.arg("-m")
+        .arg(q.memory.to_string())
+        .arg("-smp")
+        .arg(q.smp.to_string())
+        .args(["-display", "none", "-no-reboot", "-nic", "none"])
+        .args(&q.args)
         .args(["-serial", "stdio", "-monitor"])
         .arg(format!("unix:{},server=on,wait=off", monitor.display()))
         .arg("-kernel")
@@ -97,7 +78,7 @@ fn qemu(kernel: &Kernel, initrd: &Path, monitor: &Path) -> Command {
         .arg("-initrd")
         .arg(initrd)
         .arg("-append")
-        .arg(format!("console={console} panic=-1"));
+        .arg(append);
     cmd
 }
 
@@ -159,13 +140,29 @@ fn modules(out: &Path) -> Result<Vec<(String, PathBuf)>> {
     Ok(found)
 }
 
-/// Boots `kernel` with the scenario and returns one outcome per check.
-pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Result<Vec<Outcome>> {
-    let id = scenario.id();
+/// What one boot showed.
+#[derive(Debug, Default)]
+pub struct Boot {
+    /// One per check, exactly the names the scenario expects.
+    pub outcomes: Vec<Outcome>,
+    pub metrics: Vec<Metric>,
+    /// The whole console, as the host read it.
+    pub console: String,
+    /// The data blobs the guest handed over (`kmsg`, `sysfs`, ...), by name.
+    pub blobs: BTreeMap<String, Vec<String>>,
+    /// The QEMU command line, as a shell would take it.
+    pub qemu: String,
+}
+
+/// The modules a scenario's initramfs carries: the kernel's own, if it
+/// asks for them, and its out-of-tree ones, built against the kernel.
+fn scenario_modules(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario) -> Result<Vec<(String, PathBuf)>> {
     let mut modules = Vec::new();
     if scenario.modules {
         modules = self::modules(&kernel.out)?;
-        for ko in build::external_module(ctx, kernel, &ctx.root.join("tests/oot"))? {
+    }
+    for dir in &scenario.external {
+        for ko in build::external_module(ctx, kernel, &ctx.root.join(dir))? {
             let name = ko
                 .file_name()
                 .unwrap_or_default()
@@ -174,6 +171,25 @@ pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Resu
             modules.push((format!("lib/modules/{name}"), ko));
         }
     }
+    Ok(modules)
+}
+
+/// Boots `kernel` with the scenario and returns what it showed. `run`
+/// numbers the boots of a scenario that repeats (outcomes of the second
+/// and later ones are named `ID.runN.*`).
+pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Result<Boot> {
+    boot_run(ctx, kernel, scenario, show, 1)
+}
+
+pub fn boot_run(
+    ctx: &Ctx,
+    kernel: &Kernel,
+    scenario: &Scenario,
+    show: Show,
+    run: u32,
+) -> Result<Boot> {
+    let id = scenario.id();
+    let modules = scenario_modules(ctx, kernel, scenario)?;
     let initrd = initramfs::build(ctx, scenario, &modules)?;
     let monitor = std::env::temp_dir().join(format!(
         "xtask-{}-{}.mon",
@@ -181,12 +197,19 @@ pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Resu
         scenario.name
     ));
     let _ = fs::remove_file(&monitor);
-    let log_path = ctx.logs()?.join(format!("boot-{id}.log"));
+    let log_name = if run == 1 {
+        format!("boot-{id}.log")
+    } else {
+        format!("boot-{id}.run{run}.log")
+    };
+    let log_path = ctx.logs()?.join(&log_name);
     let mut log = fs::File::create(&log_path)?;
     if show == Show::Quiet {
-        step(format!("booting {id} (console: build/logs/boot-{id}.log)"));
+        step(format!("booting {id} (console: build/logs/{log_name})"));
     }
-    let mut child = qemu(kernel, &initrd, &monitor)
+    let mut cmd = qemu(kernel, scenario, &initrd, &monitor);
+    let command_line = util::describe(&cmd);
+    let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -215,12 +238,17 @@ pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Resu
     let start = Instant::now();
     let deadline = start + Duration::from_secs(scenario.timeout);
     let mut console = Console::default();
-    let mut results: BTreeMap<String, Outcome> = BTreeMap::new();
+    let mut boot = Boot {
+        qemu: command_line,
+        ..Boot::default()
+    };
+    let mut results: Vec<Outcome> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
     let mut recent: Vec<String> = Vec::new();
     let mut in_userspace = false;
     let mut done = false;
     let mut ended = None;
+    let mut transcript = String::new();
     loop {
         let now = Instant::now();
         let wait = if done {
@@ -239,6 +267,8 @@ pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Resu
             }
         };
         writeln!(log, "{line}")?;
+        transcript.push_str(&line);
+        transcript.push('\n');
         recent.push(line.clone());
         if recent.len() > 40 {
             recent.remove(0);
@@ -249,29 +279,39 @@ pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Resu
         let event = console.feed(&line);
         match show {
             Show::All => println!("{line}"),
-            Show::Guest if in_userspace && !line.contains("@@T ") => println!("  | {line}"),
+            Show::Guest if in_userspace && !line.contains("@@T ") && !line.contains("@@D ") => {
+                println!("  | {line}")
+            }
             _ => {}
         }
         let Some(event) = event else { continue };
+        let named = |name: &str| format!("{id}.{name}");
         match event {
-            Event::Pass(name) => {
-                let name = format!("{id}.{name}");
-                results
-                    .entry(name.clone())
-                    .or_insert_with(|| Outcome::pass(name));
+            Event::Pass(name) => results.push(Outcome::pass(named(&name))),
+            Event::Fail(name, why) => results.push(Outcome::fail(named(&name), why)),
+            Event::Skip(name, why) => results.push(Outcome::skip(named(&name), why)),
+            Event::Kunit {
+                name,
+                status,
+                detail,
+            } => results.push(Outcome::new(named(&name), status, detail)),
+            Event::Metric(m) => {
+                if show != Show::Quiet {
+                    println!("  * {} = {} {}", m.name, m.value, m.unit);
+                }
+                boot.metrics.push(Metric {
+                    name: named(&m.name),
+                    ..m
+                })
             }
-            Event::Fail(name, why) => {
-                let name = format!("{id}.{name}");
-                results.insert(name.clone(), Outcome::fail(name, why));
-            }
-            Event::Kunit { name, ok, detail } => {
-                let name = format!("{id}.{name}");
-                let o = if ok {
-                    Outcome::pass(&name)
-                } else {
-                    Outcome::fail(&name, detail)
-                };
-                results.insert(name, o);
+            Event::Data(blob, text) => {
+                if blob == "kmsg" {
+                    let (_, message) = klog::parse_kmsg(&text);
+                    if klog::classify(message).is_some() {
+                        problems.push(message.trim().to_string());
+                    }
+                }
+                boot.blobs.entry(blob).or_default().push(text);
             }
             Event::Req(action) if action == "powerdown" => {
                 if show != Show::Quiet {
@@ -291,6 +331,7 @@ pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Resu
             }
             Event::Done => done = true,
             Event::Trouble(line) => problems.push(line),
+            Event::Malformed(line) => problems.push(line),
             Event::Panic(line) => {
                 ended = Some(format!("kernel panic: {line}"));
                 // Let the rest of the panic report reach the log.
@@ -300,6 +341,8 @@ pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Resu
                     .recv_timeout(until.saturating_duration_since(Instant::now()))
                 {
                     writeln!(log, "{l}")?;
+                    transcript.push_str(&l);
+                    transcript.push('\n');
                     recent.push(l);
                 }
                 break;
@@ -314,34 +357,84 @@ pub fn boot(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Resu
             util::fmt_duration(start.elapsed())
         ));
     }
+    if done && !boot.blobs.contains_key("kmsg") {
+        problems.push("the guest handed over no kernel log (@@D kmsg)".into());
+    }
+    // The console and the kmsg dump show most reports twice.
+    let mut seen = BTreeSet::new();
+    problems.retain(|p| seen.insert(p.clone()) && !klog::allowed(p, &scenario.allow_log));
 
-    let mut outcomes: Vec<Outcome> = results.into_values().collect();
-    for want in &scenario.expect {
-        let name = format!("{id}.{want}");
-        if !outcomes.iter().any(|o| o.name == name) {
-            outcomes.push(Outcome::fail(name, "never reported by the guest"));
-        }
-    }
-    for suite in &scenario.kunit {
-        let name = format!("{id}.kunit.{suite}");
-        if !outcomes.iter().any(|o| o.name == name) {
-            outcomes.push(Outcome::fail(name, "the KUnit suite did not run"));
-        }
-    }
     let tail = util::tail(&recent.join("\n"), 25);
-    let boot_name = format!("{id}.boot");
-    outcomes.push(match (ended, done) {
-        (Some(why), _) => Outcome::fail(boot_name, format!("{why}; last console lines:\n{tail}")),
+    results.push(match (ended, done) {
+        (Some(why), _) => Outcome::fail(format!("{id}.boot"), format!("{why}; last console lines:\n{tail}")),
         (None, false) => Outcome::fail(
-            boot_name,
+            format!("{id}.boot"),
             format!("QEMU exited before the scenario finished; last console lines:\n{tail}"),
         ),
-        (None, true) => Outcome::pass(boot_name),
+        (None, true) => Outcome::pass(format!("{id}.boot")),
     });
-    outcomes.push(if problems.is_empty() {
+    results.push(if problems.is_empty() {
         Outcome::pass(format!("{id}.kernel-log-clean"))
     } else {
         Outcome::fail(format!("{id}.kernel-log-clean"), problems.join("\n"))
     });
-    Ok(outcomes)
+    boot.outcomes = judge(scenario, results);
+    if run > 1 {
+        let prefix = format!("{id}.");
+        for o in &mut boot.outcomes {
+            if let Some(rest) = o.name.strip_prefix(&prefix) {
+                o.name = format!("{id}.run{run}.{rest}");
+            }
+        }
+        for m in &mut boot.metrics {
+            if let Some(rest) = m.name.strip_prefix(&prefix) {
+                m.name = format!("{id}.run{run}.{rest}");
+            }
+        }
+    }
+    boot.console = transcript;
+    Ok(boot)
+}
+
+/// Holds what a boot reported to what the scenario expects: each expected
+/// name once (a name reported twice keeps its worst result), nothing
+/// unexpected, and no skip the scenario does not allow.
+pub fn judge(scenario: &Scenario, reported: Vec<Outcome>) -> Vec<Outcome> {
+    let mut by_name: BTreeMap<String, Outcome> = BTreeMap::new();
+    for o in reported {
+        let o = if !scenario.expects(&o.name) {
+            Outcome::fail(
+                o.name.clone(),
+                format!(
+                    "reported by the guest but expected by no list of the scenario ({}): {}",
+                    o.label(),
+                    o.detail
+                ),
+            )
+        } else if o.skipped() && !scenario.may_skip(&o.name) {
+            Outcome::fail(
+                o.name.clone(),
+                format!("skipped ({}), which this scenario does not allow", o.detail),
+            )
+        } else {
+            o
+        };
+        match by_name.get(&o.name) {
+            Some(old) if old.failed() || (old.skipped() && o.passed()) => {}
+            _ => {
+                by_name.insert(o.name.clone(), o);
+            }
+        }
+    }
+    for want in scenario.expected_boot() {
+        by_name.entry(want.clone()).or_insert_with(|| {
+            let why = if want.contains(".kunit.") {
+                "the KUnit suite did not run"
+            } else {
+                "never reported by the guest"
+            };
+            Outcome::fail(want, why)
+        });
+    }
+    by_name.into_values().collect()
 }

@@ -172,6 +172,7 @@ impl Spec {
 }
 
 /// A built kernel.
+#[derive(Clone)]
 pub struct Kernel {
     pub spec: Spec,
     pub arch: Arch,

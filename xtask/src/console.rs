@@ -1,5 +1,6 @@
 //! Reading a guest's serial console: the test protocol the guest programs
-//! speak, KUnit's TAP output, and the kernel's own reports of trouble.
+//! speak, KUnit's TAP output, and the kernel's own reports of trouble
+//! (which `klog` recognises).
 //!
 //! The protocol is one marker per line, which may stand anywhere in the
 //! line because kernel messages can interleave with the guest's output:
@@ -7,16 +8,27 @@
 //! ```text
 //! @@T pass NAME            a check passed
 //! @@T fail NAME: REASON    a check failed
+//! @@T skip NAME: REASON    a check could not run here
+//! @@T metric NAME V UNIT   a measurement: a decimal number and its unit
 //! @@T req ACTION           the guest asks the host to act (`powerdown`)
 //! @@T info TEXT            for a human
 //! @@T done                 the scenario is over
+//! @@D NAME TEXT            one line of the data blob NAME (the whole
+//!                          kernel log, `kmsg`; a sysfs listing, ...)
 //! ```
+
+use crate::klog::{self, Trouble};
+use crate::outcome::Status;
 
 /// Something seen on the console.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Pass(String),
     Fail(String, String),
+    Skip(String, String),
+    Metric(Metric),
+    /// A line of a data blob: (blob, text).
+    Data(String, String),
     Req(String),
     Info(String),
     Done,
@@ -24,38 +36,40 @@ pub enum Event {
     /// with the suite's diagnostics when it failed.
     Kunit {
         name: String,
-        ok: bool,
+        status: Status,
         detail: String,
     },
     /// The kernel panicked.
     Panic(String),
-    /// The kernel reported a bug, an oops or a warning.
+    /// The kernel reported a bug, an oops, a warning, ... (see `klog`).
     Trouble(String),
+    /// The guest broke the protocol.
+    Malformed(String),
+}
+
+/// A number the guest or the host measured.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Metric {
+    pub name: String,
+    pub value: f64,
+    pub unit: String,
 }
 
 const MARKER: &str = "@@T ";
+const DATA: &str = "@@D ";
 
 /// Reads console lines one at a time.
 #[derive(Default)]
 pub struct Console {
     suite: Option<String>,
+    /// Cases reported in the open suite.
+    cases: usize,
     diagnostics: Vec<String>,
 }
 
-/// Drops printk's `[    1.234567] ` time stamp, if any.
-fn strip_timestamp(line: &str) -> &str {
-    if let Some(rest) = line.strip_prefix('[') {
-        if let Some((stamp, after)) = rest.split_once(']') {
-            if stamp.trim().chars().all(|c| c.is_ascii_digit() || c == '.') {
-                return after.strip_prefix(' ').unwrap_or(after);
-            }
-        }
-    }
-    line
-}
-
-/// `ok 1 - name` or `not ok 1 - name # SKIP why`: (passed, name).
-fn tap_result(line: &str) -> Option<(bool, String)> {
+/// `ok 1 - name`, `not ok 1 - name` or `ok 1 - name # SKIP why`:
+/// (status, name, why it was skipped).
+fn tap_result(line: &str) -> Option<(Status, String, String)> {
     let (ok, rest) = if let Some(r) = line.strip_prefix("not ok ") {
         (false, r)
     } else {
@@ -63,33 +77,40 @@ fn tap_result(line: &str) -> Option<(bool, String)> {
     };
     let (num, name) = rest.split_once(" - ")?;
     num.parse::<u32>().ok()?;
-    let name = name.split(" # ").next()?.trim();
-    Some((ok, name.to_string()))
+    let (name, directive) = name.split_once(" # ").unwrap_or((name, ""));
+    let directive = directive.trim();
+    let skip = directive
+        .get(..4)
+        .is_some_and(|d| d.eq_ignore_ascii_case("skip"));
+    let status = match (ok, skip) {
+        (_, true) => Status::Skip,
+        (true, false) => Status::Pass,
+        (false, false) => Status::Fail,
+    };
+    let why = if skip { directive[4..].trim() } else { "" };
+    Some((status, name.trim().to_string(), why.to_string()))
 }
 
 impl Console {
     pub fn feed(&mut self, raw: &str) -> Option<Event> {
         let raw = raw.trim_end_matches(['\r', '\n']);
+        if let Some(i) = raw.find(DATA) {
+            let rest = &raw[i + DATA.len()..];
+            let (blob, text) = rest.split_once(' ').unwrap_or((rest, ""));
+            return Some(if valid_name(blob) {
+                Event::Data(blob.to_string(), text.to_string())
+            } else {
+                Event::Malformed(format!("malformed data line: @@D {rest}"))
+            });
+        }
         if let Some(i) = raw.find(MARKER) {
-            return parse_marker(&raw[i + MARKER.len()..]);
+            return Some(parse_marker(&raw[i + MARKER.len()..]));
         }
-        let line = strip_timestamp(raw);
-        if line.contains("Kernel panic - not syncing") {
-            return Some(Event::Panic(line.trim().to_string()));
-        }
-        const TROUBLE: &[&str] = &[
-            "BUG: ",
-            "kernel BUG at",
-            "WARNING: CPU:",
-            "Unable to handle kernel",
-            "Internal error: Oops",
-            "general protection fault",
-            "UBSAN:",
-        ];
-        // Lockdep's reports ("WARNING: possible circular locking
-        // dependency detected", ...) begin with a bare "WARNING: ".
-        if TROUBLE.iter().any(|t| line.contains(t)) || line.starts_with("WARNING: ") {
-            return Some(Event::Trouble(line.trim().to_string()));
+        let line = klog::strip_timestamp(raw);
+        match klog::classify(line) {
+            Some(Trouble::Panic) => return Some(Event::Panic(line.trim().to_string())),
+            Some(Trouble::Report) => return Some(Event::Trouble(line.trim().to_string())),
+            None => {}
         }
         self.kunit(line)
     }
@@ -98,20 +119,22 @@ impl Console {
         if let Some(case) = line.strip_prefix("    ") {
             if let Some(name) = case.trim().strip_prefix("# Subtest: ") {
                 self.suite = Some(name.trim().to_string());
+                self.cases = 0;
                 self.diagnostics.clear();
                 return None;
             }
             let suite = self.suite.clone()?;
-            if let Some((ok, name)) = tap_result(case.trim_start()) {
-                let detail = if ok {
-                    String::new()
-                } else {
-                    self.diagnostics.join("\n")
+            if let Some((status, name, why)) = tap_result(case.trim_start()) {
+                self.cases += 1;
+                let detail = match status {
+                    Status::Pass => String::new(),
+                    Status::Skip => why,
+                    Status::Fail => self.diagnostics.join("\n"),
                 };
                 self.diagnostics.clear();
                 return Some(Event::Kunit {
                     name: format!("kunit.{suite}.{name}"),
-                    ok,
+                    status,
                     detail,
                 });
             }
@@ -120,39 +143,73 @@ impl Console {
             }
             return None;
         }
-        let (ok, name) = tap_result(line)?;
-        // A top-level result closes the suite it names.
+        let (mut status, name, why) = tap_result(line)?;
+        let mut detail = why;
+        // A top-level result closes the suite it names. A suite that ran
+        // no case tested nothing, whatever it says.
         if self.suite.as_deref() == Some(name.as_str()) {
             self.suite = None;
+            if self.cases == 0 {
+                status = Status::Fail;
+                detail = "the suite ran no test case".into();
+            }
+        } else if status != Status::Skip {
+            status = Status::Fail;
+            detail = "a suite result with no `# Subtest:` header or case before it".into();
         }
         Some(Event::Kunit {
             name: format!("kunit.{name}"),
-            ok,
-            detail: String::new(),
+            status,
+            detail,
         })
     }
 }
 
-fn parse_marker(rest: &str) -> Option<Event> {
+fn parse_marker(rest: &str) -> Event {
     let rest = rest.trim();
     let (word, arg) = rest.split_once(' ').unwrap_or((rest, ""));
     let arg = arg.trim();
+    let with_reason = || {
+        let (name, why) = arg.split_once(':').unwrap_or((arg, ""));
+        (name.trim().to_string(), why.trim().to_string())
+    };
     match word {
-        "pass" if valid_name(arg) => Some(Event::Pass(arg.to_string())),
-        "fail" => {
-            let (name, why) = arg.split_once(':').unwrap_or((arg, ""));
-            Some(Event::Fail(name.trim().to_string(), why.trim().to_string()))
+        "pass" if valid_name(arg) => Event::Pass(arg.to_string()),
+        "fail" if valid_name(&with_reason().0) => {
+            let (name, why) = with_reason();
+            Event::Fail(name, why)
         }
-        "req" if !arg.is_empty() => Some(Event::Req(arg.to_string())),
-        "info" => Some(Event::Info(arg.to_string())),
-        "done" => Some(Event::Done),
-        _ => Some(Event::Trouble(format!(
-            "malformed test protocol line: @@T {rest}"
-        ))),
+        "skip" if valid_name(&with_reason().0) && !with_reason().1.is_empty() => {
+            let (name, why) = with_reason();
+            Event::Skip(name, why)
+        }
+        "metric" => parse_metric(arg).unwrap_or_else(|| {
+            Event::Malformed(format!("malformed metric (NAME VALUE UNIT): @@T {rest}"))
+        }),
+        "req" if !arg.is_empty() => Event::Req(arg.to_string()),
+        "info" => Event::Info(arg.to_string()),
+        "done" => Event::Done,
+        _ => Event::Malformed(format!("malformed test protocol line: @@T {rest}")),
     }
 }
 
-fn valid_name(name: &str) -> bool {
+fn parse_metric(arg: &str) -> Option<Event> {
+    let mut words = arg.split_whitespace();
+    let (name, value, unit) = (words.next()?, words.next()?, words.next()?);
+    if words.next().is_some() || !valid_name(name) || !valid_name(unit) {
+        return None;
+    }
+    let value: f64 = value.parse().ok().filter(|v: &f64| v.is_finite())?;
+    Some(Event::Metric(Metric {
+        name: name.to_string(),
+        value,
+        unit: unit.to_string(),
+    }))
+}
+
+/// Names of checks, metrics, units and blobs: lowercase words with digits,
+/// `_`, `.` and `-`.
+pub fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name
             .chars()

@@ -55,17 +55,10 @@ pub fn check(ctx: &Ctx, kernel: &Kernel) -> Vec<Outcome> {
         Ok(())
     });
     vec![
-        Outcome::from_result(
-            &format!("rust-tools.{}.decode-stacktrace", kernel.name),
-            decode_stacktrace(kernel),
-        ),
-        Outcome::from_result(&format!("rust-tools.{}.rustfmtcheck", kernel.name), rustfmt),
-        Outcome::from_result(&format!("rust-tools.{}.rustdoc", kernel.name), rustdoc),
-        Outcome::from_result(&format!("rust-tools.{}.clippy", kernel.name), clippy),
-        Outcome::from_result(
-            &format!("rust-tools.{}.example-coverage", kernel.name),
-            example_coverage(ctx, kernel),
-        ),
+        Outcome::from_result("decode-stacktrace", decode_stacktrace(kernel)),
+        Outcome::from_result("rustfmtcheck", rustfmt),
+        Outcome::from_result("rustdoc", rustdoc),
+        Outcome::from_result("clippy", clippy),
     ]
 }
 
@@ -82,7 +75,7 @@ struct Coverage {
 /// the kernel crate is documented, and every one rustdoc expects an
 /// example for (functions, methods, types, traits, macros) has one, so
 /// every such item has a test in `rust_doctests_kernel`.
-fn example_coverage(ctx: &Ctx, kernel: &Kernel) -> Result<()> {
+pub fn example_coverage(ctx: &Ctx, kernel: &Kernel) -> Result<()> {
     let log = make(
         ctx,
         kernel,
@@ -178,7 +171,7 @@ fn decode_stacktrace(kernel: &Kernel) -> Result<()> {
 /// canaries, objtool recorded its return sites and ORC data, and objtool
 /// found nothing to warn about in any Rust object of the build.
 pub fn check_x86_hardening(ctx: &Ctx, kernel: &Kernel) -> Vec<Outcome> {
-    let id = |what: &str| format!("rust-tools.{}.{what}", kernel.name);
+    let id = |what: &str| what.to_string();
     let object = kernel.out.join("rust/kernel.o");
     let tool = |name: &str, args: &[&str]| {
         util::output(
@@ -250,9 +243,9 @@ pub fn check_x86_hardening(ctx: &Ctx, kernel: &Kernel) -> Vec<Outcome> {
 /// the C ones, as signing return addresses (PAC) and having landing pads
 /// for indirect branches (BTI): the kernel crate, and a Rust module.
 pub fn check_arm64_hardening(_ctx: &Ctx, kernel: &Kernel) -> Vec<Outcome> {
-    ["rust/kernel.o", "samples/rust/rust_minimal.ko"]
+    [("kernel-crate", "rust/kernel.o"), ("module", "samples/rust/rust_minimal.ko")]
         .iter()
-        .map(|object| {
+        .map(|(name, object)| {
             let result = util::output(
                 Command::new(format!("{LLVM_BIN}/llvm-readelf"))
                     .arg("--notes")
@@ -269,10 +262,32 @@ pub fn check_arm64_hardening(_ctx: &Ctx, kernel: &Kernel) -> Vec<Outcome> {
                 }
                 Ok(())
             });
-            Outcome::from_result(
-                &format!("rust-tools.{}.branch-protection.{object}", kernel.name),
-                result,
-            )
+            Outcome::from_result(name, result)
         })
         .collect()
+}
+
+/// The kernel was built with the rustc its spec asks for: its
+/// `CONFIG_RUSTC_VERSION_TEXT` names that compiler's version.
+pub fn rustc_version(ctx: &Ctx, kernel: &Kernel) -> Outcome {
+    let result = (|| {
+        let config = std::fs::read_to_string(kernel.out.join(".config"))?;
+        let text = crate::build::parse_config(&config)
+            .get("CONFIG_RUSTC_VERSION_TEXT")
+            .cloned()
+            .context("the kernel has no CONFIG_RUSTC_VERSION_TEXT: is Rust enabled?")?;
+        let want = match kernel.spec.rustc {
+            crate::build::Rustc::Minimum => crate::setup::minimum_rustc_version(ctx)?,
+            crate::build::Rustc::Current => {
+                let v = util::output(Command::new("/usr/bin/rustc").arg("--version"))?;
+                v.split_whitespace().nth(1).unwrap_or_default().to_string()
+            }
+        };
+        if !text.trim_matches('"').starts_with(&format!("rustc {want}")) {
+            bail!("built with {text}, not rustc {want}");
+        }
+        util::note(format!("{}: built with {text}", kernel.name));
+        Ok(())
+    })();
+    Outcome::from_result("matches", result)
 }

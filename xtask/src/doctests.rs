@@ -50,14 +50,14 @@ fn case_results<'a>(outcomes: &'a [Outcome], id: &str) -> Vec<(&'a str, &'a Outc
 /// Every generated example ran in the boot of `scenario` (whose outcomes
 /// are `outcomes`), and there are at least `MIN_EXAMPLES` of them.
 pub fn count(kernel: &Kernel, scenario: &Scenario, outcomes: &[Outcome]) -> Outcome {
-    let name = format!("{}.kunit.{SUITE}.count", scenario.id());
+    let name = "all-ran";
     let result = generated_cases(kernel).and_then(|cases| {
         let ran = case_results(outcomes, &scenario.id());
         let missing: Vec<&String> = cases
             .iter()
             .filter(|c| !ran.iter().any(|(r, _)| r == c))
             .collect();
-        let passed = ran.iter().filter(|(_, o)| o.passed).count();
+        let passed = ran.iter().filter(|(_, o)| o.passed()).count();
         note(format!(
             "{}: {} documentation examples generated, {} ran, {passed} passed",
             scenario.id(),
@@ -83,7 +83,7 @@ pub fn count(kernel: &Kernel, scenario: &Scenario, outcomes: &[Outcome]) -> Outc
         }
         Ok(())
     });
-    Outcome::from_result(&name, result)
+    Outcome::from_result(name, result)
 }
 
 /// Puts a file back as it was when dropped.
@@ -170,11 +170,11 @@ pub fn broken_example(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario) -> Vec<Ou
             &log,
             "rebuild with a broken example",
         )?;
-        let booted = boot::boot(ctx, kernel, scenario, boot::Show::Quiet)?;
+        let booted = boot::boot(ctx, kernel, scenario, boot::Show::Quiet)?.outcomes;
         drop(restore);
         Ok(judge(&prefix, &scenario.id(), &breakage, &booted))
     })();
-    outcomes.unwrap_or_else(|e| vec![Outcome::fail(prefix, format!("{e:#}"))])
+    outcomes.unwrap_or_else(|e| vec![Outcome::fail("case-fails", format!("{e:#}"))])
 }
 
 /// What a boot with `breakage` must have shown.
@@ -187,36 +187,36 @@ fn judge(prefix: &str, id: &str, breakage: &Breakage, booted: &[Outcome]) -> Vec
     let broken = cases.iter().find(|(c, _)| *c == breakage.case);
     let case = match broken {
         None => Outcome::fail(
-            format!("{prefix}.case-fails"),
+            "case-fails",
             format!("no result for the case {}", breakage.case),
         ),
-        Some((_, o)) if o.passed => Outcome::fail(
-            format!("{prefix}.case-fails"),
+        Some((_, o)) if o.passed() => Outcome::fail(
+            "case-fails",
             format!("{} passed although broken", breakage.case),
         ),
         Some((_, o)) if !o.detail.contains(&want) => Outcome::fail(
-            format!("{prefix}.case-fails"),
+            "case-fails",
             format!("{} failed without `{want}`: {}", breakage.case, o.detail),
         ),
-        Some(_) => Outcome::pass(format!("{prefix}.case-fails")),
+        Some(_) => Outcome::pass("case-fails"),
     };
     let suite = match suite {
-        Some(o) if !o.passed => Outcome::pass(format!("{prefix}.suite-fails")),
-        Some(_) => Outcome::fail(format!("{prefix}.suite-fails"), "the suite passed"),
-        None => Outcome::fail(format!("{prefix}.suite-fails"), "the suite did not run"),
+        Some(o) if !o.passed() => Outcome::pass("suite-fails"),
+        Some(_) => Outcome::fail("suite-fails", "the suite passed"),
+        None => Outcome::fail("suite-fails", "the suite did not run"),
     };
     let others: Vec<&str> = cases
         .iter()
-        .filter(|(c, o)| *c != breakage.case && !o.passed)
+        .filter(|(c, o)| *c != breakage.case && !o.passed())
         .map(|(c, _)| *c)
         .collect();
     let others = if cases.len() < 2 {
-        Outcome::fail(format!("{prefix}.others-pass"), "no other case ran")
+        Outcome::fail("others-pass", "no other case ran")
     } else if others.is_empty() {
-        Outcome::pass(format!("{prefix}.others-pass"))
+        Outcome::pass("others-pass")
     } else {
         Outcome::fail(
-            format!("{prefix}.others-pass"),
+            "others-pass",
             format!("other cases failed too: {}", others.join(", ")),
         )
     };
@@ -270,18 +270,18 @@ mod tests {
             case("rust_doctest_kernel_str_rs_20", true, ""),
             Outcome::fail(format!("{id}.kunit.{SUITE}"), ""),
         ];
-        assert!(judge("p", id, &b, &good).iter().all(|o| o.passed));
+        assert!(judge("p", id, &b, &good).iter().all(|o| o.passed()));
         let mut wrong_line = good.clone();
         wrong_line[0] = case(
             "rust_doctest_kernel_str_rs_5",
             false,
             "ASSERTION FAILED at rust/kernel/str.rs:8",
         );
-        assert!(!judge("p", id, &b, &wrong_line)[0].passed);
+        assert!(!judge("p", id, &b, &wrong_line)[0].passed());
         let mut all_pass = good.clone();
         all_pass[0] = case("rust_doctest_kernel_str_rs_5", true, "");
         all_pass[2] = Outcome::pass(format!("{id}.kunit.{SUITE}"));
         let j = judge("p", id, &b, &all_pass);
-        assert!(!j[0].passed && !j[1].passed);
+        assert!(!j[0].passed() && !j[1].passed());
     }
 }

@@ -14,33 +14,31 @@
 //!   and init section sizes, which follow the image size.
 
 use crate::build::{parse_config, Kernel};
-use crate::scenario::Scenario;
+use crate::boot::Boot;
 use crate::util::{Ctx, Outcome};
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeSet;
 use std::fs;
 
+/// What `compare` reports, as `same-as.ID.NAME`.
+pub const OUTCOMES: &[&str] = &["config", "boot-log"];
+
 /// The outcomes `same-as.ID.config` and `same-as.ID.boot-log`.
 pub fn compare(
-    ctx: &Ctx,
-    ours: (&Scenario, &Kernel),
-    theirs: (&Scenario, &Kernel),
+    _ctx: &Ctx,
+    id: String,
+    ours: (&Kernel, &Boot),
+    theirs: (&Kernel, &Boot),
 ) -> Vec<Outcome> {
-    let id = format!("same-as.{}", ours.0.id());
+    let id = format!("same-as.{id}");
     let config = (|| {
         let read = |k: &Kernel| {
             fs::read_to_string(k.out.join(".config"))
                 .with_context(|| format!("no .config in {}", k.out.display()))
         };
-        configs_agree(&read(ours.1)?, &read(theirs.1)?)
+        configs_agree(&read(ours.0)?, &read(theirs.0)?)
     })();
-    let log = (|| {
-        let read = |s: &Scenario| {
-            let path = ctx.logs()?.join(format!("boot-{}.log", s.id()));
-            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
-        };
-        boot_logs_agree(&read(ours.0)?, &read(theirs.0)?)
-    })();
+    let log = boot_logs_agree(&ours.1.console, &theirs.1.console);
     vec![
         Outcome::from_result(&format!("{id}.config"), config),
         Outcome::from_result(&format!("{id}.boot-log"), log),

@@ -6,7 +6,7 @@ use crate::args::Args;
 use crate::scenario;
 use crate::util::{step, Ctx};
 use crate::{boot, build};
-use anyhow::{bail, Result};
+use anyhow::Result;
 
 pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     args.finish()?;
@@ -19,14 +19,7 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
         kernel.name,
         demo.id()
     ));
-    let outcomes = boot::boot(ctx, &kernel, &demo, boot::Show::Guest)?;
-    let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed).collect();
-    for o in &failed {
-        println!("FAIL {}: {}", o.name, o.detail);
-    }
-    if !failed.is_empty() {
-        bail!("the demonstration did not go as expected");
-    }
-    step(format!("done: {} checks passed", outcomes.len()));
-    Ok(())
+    let run = crate::runner::run(ctx, &kernel, &demo, boot::Show::Guest);
+    crate::runner::finish(ctx, "run", &demo, &run)
+        .map_err(|e| anyhow::anyhow!("the demonstration did not go as expected: {e:#}"))
 }

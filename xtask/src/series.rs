@@ -130,7 +130,7 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     }
     args.finish()?;
     let outcomes = check(ctx, out.as_deref())?;
-    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed).collect();
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed()).collect();
     if !failed.is_empty() {
         for f in &failed {
             println!("FAIL {}: {}", f.name, f.detail);
@@ -154,7 +154,7 @@ pub fn check(ctx: &Ctx, out: Option<&Path>) -> Result<Vec<Outcome>> {
         "series.manifest",
         manifest.validate(&ctx.root),
     )];
-    if !outcomes[0].passed {
+    if !outcomes[0].passed() {
         return Ok(outcomes);
     }
     let repo = tree::repo(ctx)?;

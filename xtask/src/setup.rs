@@ -398,3 +398,21 @@ pub fn minimum_rustc_version(ctx: &Ctx) -> Result<String> {
         .map(|v| v.trim().to_owned())
         .with_context(|| format!("{} sets no rust_min_version", script.display()))
 }
+
+/// The tools whose versions a results file records.
+pub fn tool_versions(ctx: &Ctx) -> Vec<(&'static str, Command)> {
+    let mut tools = vec![
+        ("rustc", Command::new("/usr/bin/rustc")),
+        ("clang", Command::new(format!("{LLVM_BIN}/clang"))),
+        ("qemu-system-aarch64", Command::new("qemu-system-aarch64")),
+        ("qemu-system-x86_64", Command::new("qemu-system-x86_64")),
+    ];
+    if let Ok(bindgen) = bindgen(ctx) {
+        tools.push(("bindgen", Command::new(bindgen)));
+    }
+    let minimum = ctx.cache.join("rustc-minimum/bin/rustc");
+    if minimum.exists() {
+        tools.push(("rustc-minimum", Command::new(minimum)));
+    }
+    tools
+}

@@ -1,47 +1,86 @@
 //! `cargo xtask test`: everything. xtask's own unit tests, the series export
 //! and its checks, every kernel the scenarios need (each built once), and
-//! every scenario booted in QEMU. The last line is `N passed, N failed`.
+//! every scenario booted in QEMU with the checks it declares. The last line
+//! is `N passed, N failed, N skipped`; the results file is in
+//! `build/results/`.
 
 use crate::args::Args;
-use crate::build::{self, Arch, Kernel};
-use crate::scenario::{self, Scenario};
-use crate::util::{self, step, Ctx, Outcome};
-use crate::{boot, devtargets, doctests, equivalence, series, tree};
+use crate::boot::Show;
+use crate::build::{self, Kernel};
+use crate::outcome::{Counts, Outcome};
+use crate::results::{self, Record};
+use crate::runner::{self, Run};
+use crate::scenario::{self, Kind, Scenario};
+use crate::util::{self, step, Ctx};
+use crate::{boot, checks, equivalence, series, tree};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::Instant;
 
 pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
+    let filter = args.value("filter")?;
     args.finish()?;
     let start = Instant::now();
     crate::setup::packages()?;
-    let mut outcomes = unit_tests(ctx);
-    report(&outcomes);
-    let series = series::check(ctx, None)
-        .unwrap_or_else(|e| vec![Outcome::fail("series", format!("{e:#}"))]);
-    report(&series);
-    outcomes.extend(series);
-    outcomes
-        .extend(kernels(ctx).unwrap_or_else(|e| vec![Outcome::fail("kernels", format!("{e:#}"))]));
+    let mut record = Record::new(ctx, "test");
+    let selected = |group: &str| filter.as_deref().is_none_or(|f| selects(f, group));
+    let mut outcomes = Vec::new();
+    if selected("xtask") {
+        let unit = unit_tests(ctx);
+        report(&unit);
+        outcomes.extend(unit);
+    }
+    if selected("series") {
+        let series = series::check(ctx, None)
+            .unwrap_or_else(|e| vec![Outcome::fail("series", format!("{e:#}"))]);
+        report(&series);
+        outcomes.extend(series);
+    }
+    outcomes.extend(
+        kernels(ctx, &selected, &mut record)
+            .unwrap_or_else(|e| vec![Outcome::fail("kernels", format!("{e:#}"))]),
+    );
+    if outcomes.is_empty() {
+        outcomes.push(Outcome::fail(
+            "filter",
+            format!("--filter {} selects nothing", filter.as_deref().unwrap_or("")),
+        ));
+    }
 
-    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed).collect();
-    if !failed.is_empty() {
+    let shown: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed()).collect();
+    if !shown.is_empty() {
         println!();
-        for o in &failed {
-            println!("FAIL {}: {}", o.name, o.detail.trim());
+        for o in &shown {
+            println!("{} {}: {}", o.label(), o.name, o.detail.trim());
         }
     }
-    println!("\ntook {}", util::fmt_duration(start.elapsed()));
-    println!(
-        "{} passed, {} failed",
-        outcomes.len() - failed.len(),
-        failed.len()
-    );
-    if !failed.is_empty() {
+    if !record.ratios.is_empty() {
+        println!("\n{}", results::ratio_table(&record.ratios));
+    }
+    record.outcomes = outcomes;
+    match record.write(ctx) {
+        Ok(path) => println!("\nresults: {}", path.display()),
+        Err(e) => println!("\ncannot write the results file: {e:#}"),
+    }
+    println!("took {}", util::fmt_duration(start.elapsed()));
+    let counts = Counts::of(&record.outcomes);
+    println!("{counts}");
+    if counts.failed > 0 {
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// Whether `--filter PATTERN` selects `name` (a scenario's id, or one of
+/// `xtask`, `series`, `rustavailable`): a substring of it, or a `*`
+/// pattern matching all of it.
+pub fn selects(pattern: &str, name: &str) -> bool {
+    if pattern.contains('*') {
+        crate::scenario::matches(pattern, name)
+    } else {
+        name.contains(pattern)
+    }
 }
 
 /// `cargo test` of xtask itself, one outcome per test.
@@ -63,7 +102,7 @@ fn unit_tests(ctx: &Ctx) -> Vec<Outcome> {
     };
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let mut outcomes = parse_cargo_test(&text);
-    if outcomes.is_empty() || !out.status.success() && outcomes.iter().all(|o| o.passed) {
+    if outcomes.is_empty() || !out.status.success() && outcomes.iter().all(|o| o.passed()) {
         outcomes.push(Outcome::fail(
             "xtask.unit-tests",
             format!("{}{}", text, String::from_utf8_lossy(&out.stderr)),
@@ -88,131 +127,136 @@ pub fn parse_cargo_test(text: &str) -> Vec<Outcome> {
         .collect()
 }
 
-/// Checks of particular kernels, besides their scenarios: the one with
-/// these fragments on that architecture gets them.
-type KernelCheck = fn(&Ctx, &Kernel) -> Vec<Outcome>;
-const KERNEL_CHECKS: &[(Arch, &[&str], KernelCheck)] = &[
-    // The Rust developer targets and decode_stacktrace.sh.
-    (
-        Arch::Arm64,
-        &["rust-samples", "kunit-tests", "debug-info", "rust-doctests"],
-        devtargets::check,
-    ),
-    // Rust code follows the C side's mitigations.
-    (
-        Arch::X86_64,
-        &[
-            "rust-samples",
-            "x86-hardening",
-            "kunit-tests",
-            "rust-doctests",
-            "lockdep",
-        ],
-        devtargets::check_x86_hardening,
-    ),
-    (
-        Arch::Arm64,
-        &["rust-samples-m", "arm64-hardening"],
-        devtargets::check_arm64_hardening,
-    ),
-];
-
-/// Builds each kernel the scenarios need once, boots every scenario, and
-/// compares the scenarios that must match another.
-fn kernels(ctx: &Ctx) -> Result<Vec<Outcome>> {
-    let scenarios: Vec<Scenario> = scenario::load(&ctx.root)?
-        .into_iter()
-        .filter(|s| !s.demo)
+/// Builds each kernel the selected scenarios need once, runs every
+/// scenario on it, then compares the scenarios that must match or be
+/// measured against another.
+fn kernels(ctx: &Ctx, selected: &dyn Fn(&str) -> bool, record: &mut Record) -> Result<Vec<Outcome>> {
+    let all = scenario::load(&ctx.root)?;
+    let scenarios: Vec<&Scenario> = all
+        .iter()
+        .filter(|s| s.kind == Kind::Test && selected(&s.id()))
         .collect();
+    let mut outcomes = Vec::new();
+    let want_rustavailable = selected("rustavailable");
+    if scenarios.is_empty() && !want_rustavailable {
+        return Ok(outcomes);
+    }
     let repo = tree::checkout(ctx, false).context("cannot prepare build/tree")?;
-    let mut outcomes = crate::rustavailable::check(ctx, &repo.dir)?;
-    report(&outcomes);
-    let mut groups: BTreeMap<String, Vec<&Scenario>> = BTreeMap::new();
+    record.tree_synced = Some(repo.synced);
+    record.tools(&crate::setup::tool_versions(ctx));
+    if want_rustavailable {
+        let checked = crate::rustavailable::check(ctx, &repo.dir)?;
+        report(&checked);
+        outcomes.extend(checked);
+    }
+    // A scenario compared with another needs that one's boot too.
+    let mut needed: Vec<&Scenario> = scenarios.clone();
     for s in &scenarios {
+        for other in s.same_as.iter().chain(&s.compare) {
+            let o = all
+                .iter()
+                .find(|o| o.arch == s.arch && &o.name == other)
+                .expect("checked when loading");
+            if !needed.iter().any(|n| n.id() == o.id()) {
+                needed.push(o);
+            }
+        }
+    }
+    let mut groups: BTreeMap<String, Vec<&Scenario>> = BTreeMap::new();
+    for s in &needed {
         groups.entry(s.spec().name()).or_default().push(s);
     }
-    let mut built: BTreeMap<String, Kernel> = BTreeMap::new();
+    let mut runs: BTreeMap<String, (Kernel, Run)> = BTreeMap::new();
     for (name, group) in groups {
         let spec = group[0].spec();
-        match spec
+        let kernel = spec
             .tree_in(ctx, &repo)
-            .and_then(|tree| build::build(ctx, &tree, &spec))
-        {
+            .and_then(|tree| build::build(ctx, &tree, &spec));
+        let kernel = match kernel {
             Ok(kernel) => {
                 outcomes.push(Outcome::pass(format!("build.{name}")));
-                for s in &group {
-                    let result = boot::boot(ctx, &kernel, s, boot::Show::Quiet);
-                    let mut result =
-                        result.unwrap_or_else(|e| vec![Outcome::fail(s.id(), format!("{e:#}"))]);
-                    if s.kunit.iter().any(|k| k == doctests::SUITE) {
-                        result.push(doctests::count(&kernel, s, &result));
-                    }
-                    report(&result);
-                    outcomes.extend(result);
-                }
-                for (arch, configs, check) in KERNEL_CHECKS {
-                    let configs: Vec<String> = configs.iter().map(|c| c.to_string()).collect();
-                    if spec == build::Spec::new(*arch, &configs) {
-                        let more = check(ctx, &kernel);
-                        report(&more);
-                        outcomes.extend(more);
-                    }
-                }
-                // Last, as it leaves a broken kernel behind.
-                for s in group.iter().filter(|s| s.break_example) {
-                    let more = doctests::broken_example(ctx, &kernel, s);
-                    report(&more);
-                    outcomes.extend(more);
-                }
-                built.insert(name, kernel);
+                kernel
             }
             Err(e) => {
                 let failed = Outcome::fail(format!("build.{name}"), format!("{e:#}"));
                 report(std::slice::from_ref(&failed));
                 outcomes.push(failed);
                 for s in group {
-                    outcomes.push(Outcome::fail(s.id(), "its kernel did not build"));
+                    let why = "its kernel did not build";
+                    outcomes.extend(
+                        boot::judge(s, Vec::new())
+                            .into_iter()
+                            .map(|o| Outcome::fail(o.name, why)),
+                    );
+                    outcomes.extend(checks::not_run(s, why));
+                }
+                continue;
+            }
+        };
+        // Checks that change the kernel run after all of its scenarios.
+        let mut later = Vec::new();
+        for s in &group {
+            let run = runner::run(ctx, &kernel, s, Show::Quiet);
+            for (boot, n) in run.boots.iter().zip(1..) {
+                record.boot(&if n == 1 { s.id() } else { format!("{}.run{n}", s.id()) }, boot);
+                for m in &boot.metrics {
+                    util::note(format!("metric {} = {} {}", m.name, m.value, m.unit));
                 }
             }
+            report(&run.outcomes);
+            outcomes.extend(run.outcomes.iter().cloned());
+            later.push((s.id(), run));
+        }
+        for (id, run) in later {
+            runs.insert(id, (kernel.clone(), run));
         }
     }
     for s in &scenarios {
-        let Some(other) = &s.same_as else { continue };
-        let result = scenario::find(&scenarios, other, Some(s.arch)).and_then(|o| {
-            let kernel = |sc: &Scenario| {
-                built
-                    .get(&sc.spec().name())
-                    .with_context(|| format!("{} has no kernel", sc.id()))
-            };
-            Ok(equivalence::compare(
-                ctx,
-                (s, kernel(s)?),
-                (&o, kernel(&o)?),
-            ))
-        });
-        let result = result.unwrap_or_else(|e| {
-            vec![Outcome::fail(
-                format!("same-as.{}", s.id()),
-                format!("{e:#}"),
-            )]
-        });
-        report(&result);
-        outcomes.extend(result);
+        let find = |name: &str| -> Result<&(Kernel, Run)> {
+            let id = format!("{}.{name}", s.arch.name());
+            runs.get(&id).with_context(|| format!("{id} did not run"))
+        };
+        if let Some(other) = &s.same_as {
+            let result = find(&s.name).and_then(|ours| {
+                let theirs = find(other)?;
+                let (Some(a), Some(b)) = (ours.1.boots.first(), theirs.1.boots.first()) else {
+                    anyhow::bail!("{} or {} never booted", s.id(), other);
+                };
+                Ok(equivalence::compare(ctx, s.id(), (&ours.0, a), (&theirs.0, b)))
+            });
+            let result = result.unwrap_or_else(|e| {
+                equivalence::OUTCOMES
+                    .iter()
+                    .map(|o| Outcome::fail(format!("same-as.{}.{o}", s.id()), format!("{e:#}")))
+                    .collect()
+            });
+            report(&result);
+            outcomes.extend(result);
+        }
+        if let Some(other) = &s.compare {
+            let baseline = format!("{}.{other}", s.arch.name());
+            let ratios = results::ratios(&record.metrics, &s.id(), &baseline);
+            if ratios.is_empty() {
+                outcomes.push(Outcome::fail(
+                    format!("compare.{}", s.id()),
+                    format!("{} and {baseline} have no metric in common", s.id()),
+                ));
+            } else {
+                outcomes.push(Outcome::pass(format!("compare.{}", s.id())));
+            }
+            record.ratios.extend(ratios);
+        }
     }
     Ok(outcomes)
 }
 
 /// Says how a step went as soon as it is over.
 fn report(outcomes: &[Outcome]) {
-    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed).collect();
-    util::note(format!(
-        "{} passed, {} failed",
-        outcomes.len() - failed.len(),
-        failed.len()
-    ));
-    for o in failed {
+    util::note(Counts::of(outcomes));
+    for o in outcomes.iter().filter(|o| !o.passed()) {
         util::note(format!(
-            "FAIL {}: {}",
+            "{} {}: {}",
+            o.label(),
             o.name,
             o.detail.lines().next().unwrap_or("")
         ));
@@ -229,7 +273,7 @@ mod tests {
             "running 2 tests\ntest a::b ... ok\ntest c ... FAILED\n\ntest result: FAILED.",
         );
         assert_eq!(o.len(), 2);
-        assert!(o[0].passed && o[0].name == "xtask.a::b");
-        assert!(!o[1].passed);
+        assert!(o[0].passed() && o[0].name == "xtask.a::b");
+        assert!(!o[1].passed());
     }
 }

@@ -25,6 +25,9 @@ const BASE: &str = "refs/xtask/base";
 pub struct Repo {
     pub dir: PathBuf,
     pub base: String,
+    /// Whether it holds exactly the committed series, rather than work
+    /// not synced back yet.
+    pub synced: bool,
 }
 
 /// Makes sure `build/tree` is a repository that can see the base's objects.
@@ -45,6 +48,7 @@ pub fn repo(ctx: &Ctx) -> Result<Repo> {
     Ok(Repo {
         dir,
         base: base.commit,
+        synced: false,
     })
 }
 
@@ -103,7 +107,7 @@ pub fn checkout(ctx: &Ctx, force: bool) -> Result<Repo> {
     crate::setup::packages()?;
     let manifest = Manifest::load(&ctx.root)?;
     manifest.validate(&ctx.root)?;
-    let repo = repo(ctx)?;
+    let mut repo = repo(ctx)?;
     let applied = series::apply(&ctx.root, &repo.dir, &repo.base, &manifest)?;
     let new = applied.head().to_string();
     let dir = &repo.dir;
@@ -119,15 +123,19 @@ pub fn checkout(ctx: &Ctx, force: bool) -> Result<Repo> {
     };
     let Some(head) = head else {
         switch("checking out the patched tree in build/tree (first time only)")?;
+        repo.synced = true;
         return Ok(repo);
     };
     let dirty = !util::output(git(dir).args(["status", "--porcelain"]))?.is_empty();
     if head == new && !dirty {
         util::run(git(dir).args(["update-ref", GENERATED, &new]))?;
+        repo.synced = true;
     } else if force {
         switch("resetting build/tree to the series (--force)")?;
+        repo.synced = true;
     } else if generated.as_deref() == Some(head.as_str()) && !dirty {
         switch("updating build/tree to the changed series")?;
+        repo.synced = true;
     } else if generated.as_deref() == Some(new.as_str()) {
         note("build/tree has work that is not in the series yet; using it as it is");
         note("(`cargo xtask sync` brings committed work back into linux/, diffs/ and series.toml)");

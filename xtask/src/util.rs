@@ -48,38 +48,7 @@ impl Ctx {
     }
 }
 
-/// The result of one check, counted by `cargo xtask test`.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    pub name: String,
-    pub passed: bool,
-    pub detail: String,
-}
-
-impl Outcome {
-    pub fn pass(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            passed: true,
-            detail: String::new(),
-        }
-    }
-
-    pub fn fail(name: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            passed: false,
-            detail: detail.into(),
-        }
-    }
-
-    pub fn from_result(name: &str, result: Result<()>) -> Self {
-        match result {
-            Ok(()) => Self::pass(name),
-            Err(e) => Self::fail(name, format!("{e:#}")),
-        }
-    }
-}
+pub use crate::outcome::Outcome;
 
 /// Prints a progress line for a step.
 pub fn step(msg: impl std::fmt::Display) {
@@ -91,11 +60,19 @@ pub fn note(msg: impl std::fmt::Display) {
     println!("    {msg}");
 }
 
-fn describe(cmd: &Command) -> String {
+/// A command as a shell would take it (arguments with spaces are quoted).
+pub fn describe(cmd: &Command) -> String {
     let mut s = cmd.get_program().to_string_lossy().into_owned();
     for a in cmd.get_args() {
+        let a = a.to_string_lossy();
         s.push(' ');
-        s.push_str(&a.to_string_lossy());
+        if a.is_empty() || a.contains([' ', '"', '\'', '$', '\\']) {
+            s.push('\'');
+            s.push_str(&a.replace('\'', "'\\''"));
+            s.push('\'');
+        } else {
+            s.push_str(&a);
+        }
     }
     s
 }

@@ -1,0 +1,93 @@
+//! Runs a scenario on its built kernel: each of its boots, then the
+//! kernel-level checks it declares. `cargo xtask test` and `cargo xtask
+//! boot` both go through here, so a scenario is judged the same way by
+//! both.
+
+use crate::boot::{self, Boot, Show};
+use crate::build::Kernel;
+use crate::checks::{self, Input};
+use crate::outcome::Outcome;
+use crate::scenario::Scenario;
+use crate::outcome::Counts;
+use crate::results::Record;
+use crate::util::{step, Ctx};
+use anyhow::{bail, Result};
+
+/// Every boot of a scenario and everything it was judged on.
+pub struct Run {
+    pub boots: Vec<Boot>,
+    pub outcomes: Vec<Outcome>,
+}
+
+/// Boots `scenario` as often as it asks and runs its checks after the
+/// first boot (a check that changes the kernel runs last).
+pub fn run(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Run {
+    let mut boots = Vec::new();
+    let mut outcomes = Vec::new();
+    for n in 1..=scenario.repeat {
+        match boot::boot_run(ctx, kernel, scenario, show, n) {
+            Ok(b) => {
+                outcomes.extend(b.outcomes.iter().cloned());
+                boots.push(b);
+            }
+            Err(e) => {
+                // Every name the boot owes fails with the reason.
+                let why = format!("the boot could not start: {e:#}");
+                outcomes.extend(
+                    boot::judge(scenario, Vec::new())
+                        .into_iter()
+                        .map(|o| Outcome::fail(o.name, why.clone())),
+                );
+            }
+        }
+    }
+    match boots.first() {
+        Some(first) => {
+            for check in checks::declared(scenario) {
+                let input = Input {
+                    ctx,
+                    kernel,
+                    scenario,
+                    boot: first,
+                };
+                outcomes.extend(checks::run(check, &input));
+            }
+        }
+        None => outcomes.extend(checks::not_run(scenario, "the scenario never booted")),
+    }
+    Run { boots, outcomes }
+}
+
+/// Prints every outcome of a run of one scenario, writes the results file
+/// for `command`, and fails unless nothing failed.
+pub fn finish(ctx: &Ctx, command: &str, scenario: &Scenario, run: &Run) -> Result<()> {
+    let mut record = Record::new(ctx, command);
+    record.tools(&crate::setup::tool_versions(ctx));
+    for (boot, n) in run.boots.iter().zip(1..) {
+        let id = if n == 1 {
+            scenario.id()
+        } else {
+            format!("{}.run{n}", scenario.id())
+        };
+        record.boot(&id, boot);
+    }
+    for o in &run.outcomes {
+        let detail = if o.detail.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", o.detail)
+        };
+        println!("{} {}{detail}", o.label(), o.name);
+    }
+    for m in &record.metrics {
+        println!("metric {} = {} {}", m.name, m.value, m.unit);
+    }
+    record.outcomes = run.outcomes.clone();
+    let path = record.write(ctx)?;
+    let counts = Counts::of(&run.outcomes);
+    step(format!("{}: {counts} (results: {})", scenario.id(), path.display()));
+    if counts.failed > 0 {
+        bail!("{} of {} checks failed", counts.failed, run.outcomes.len());
+    }
+    Ok(())
+}
