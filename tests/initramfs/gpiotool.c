@@ -19,6 +19,18 @@
  *       --req) writes "@@T req powerdown" to /dev/console once armed, and
  *       prints each edge event as "rising" or "falling" until COUNT events
  *       arrived or TIMEOUT_S seconds passed since arming.
+ *   gpiotool bench CHIP LINE N
+ *       times what a driver does for the character device: requests the
+ *       line as an output, then times N operations of each kind with
+ *       CLOCK_MONOTONIC and prints the mean time of one, in nanoseconds:
+ *         set NS        GPIO_V2_LINE_SET_VALUES_IOCTL, values 1, 0, 1, ...
+ *         get NS        GPIO_V2_LINE_GET_VALUES_IOCTL (each must read the
+ *                       last value set)
+ *         request NS    the line requested as an input and released again
+ *         direction NS  GPIO_V2_LINE_SET_CONFIG_IOCTL on one request,
+ *                       input, output, input, ...
+ *       The line must be free. Under QEMU's -icount shift=0 a guest
+ *       nanosecond is one instruction, so the numbers are counts of work.
  *   gpiotool help
  *
  * CHIP is a path (/dev/gpiochip0) or a bare name (gpiochip0).
@@ -36,6 +48,7 @@ static const char usage_text[] =
 	"       gpiotool get CHIP LINE...\n"
 	"       gpiotool set CHIP LINE VALUE\n"
 	"       gpiotool watch CHIP LINE COUNT TIMEOUT_S [--req powerdown]\n"
+	"       gpiotool bench CHIP LINE N\n"
 	"CHIP is /dev/gpiochipN or gpiochipN.\n"
 	"exit: 0 ok, 1 system call failed, 2 usage, 3 check failed/timeout\n";
 
@@ -61,6 +74,23 @@ static int open_chip(const char *chip)
 	return fd;
 }
 
+/*
+ * A line configuration: flags for every line and, with with_value, value
+ * as the output value of the first line (the only one ever set).
+ */
+static void line_config(struct gpio_v2_line_config *config, uint64_t flags,
+			int with_value, int value)
+{
+	memset(config, 0, sizeof(*config));
+	config->flags = flags;
+	if (with_value) {
+		config->num_attrs = 1;
+		config->attrs[0].attr.id = GPIO_V2_LINE_ATTR_ID_OUTPUT_VALUES;
+		config->attrs[0].attr.values = value ? 1 : 0;
+		config->attrs[0].mask = 1;
+	}
+}
+
 /* Requests lines; returns the request's file descriptor. */
 static int request_lines(int chip_fd, const char *chip,
 			 const unsigned int *offsets, unsigned int n,
@@ -74,13 +104,7 @@ static int request_lines(int chip_fd, const char *chip,
 		req.offsets[i] = offsets[i];
 	req.num_lines = n;
 	snprintf(req.consumer, sizeof(req.consumer), "gpiotool");
-	req.config.flags = flags;
-	if (with_value) {
-		req.config.num_attrs = 1;
-		req.config.attrs[0].attr.id = GPIO_V2_LINE_ATTR_ID_OUTPUT_VALUES;
-		req.config.attrs[0].attr.values = value ? 1 : 0;
-		req.config.attrs[0].mask = 1;
-	}
+	line_config(&req.config, flags, with_value, value);
 	if (ioctl(chip_fd, GPIO_V2_GET_LINE_IOCTL, &req) < 0) {
 		int e = errno;
 
@@ -278,6 +302,107 @@ static int cmd_watch(int argc, char **argv)
 	return 0;
 }
 
+/* The mean of n operations that took ns in all, rounded to a nanosecond. */
+static unsigned long long per_op(int64_t ns, unsigned long n)
+{
+	return ((unsigned long long)ns + n / 2) / n;
+}
+
+static int cmd_bench(int argc, char **argv)
+{
+	struct gpio_v2_line_values vals;
+	struct gpio_v2_line_config config;
+	struct gpio_v2_line_info li;
+	unsigned int offset;
+	unsigned long n, i;
+	int fd, req, last = 0;
+	uint64_t want;
+	int64_t start, elapsed;
+
+	if (argc != 3)
+		usage("bench takes CHIP LINE N");
+	offset = parse_num("LINE", argv[1], 0xffffffffUL);
+	n = parse_num("N", argv[2], 100000000);
+	if (n == 0)
+		usage("bench: N must be at least 1");
+	fd = open_chip(argv[0]);
+
+	/* Values, on one request of the line as an output driving 0. */
+	req = request_lines(fd, argv[0], &offset, 1, GPIO_V2_LINE_FLAG_OUTPUT,
+			    1, 0);
+	start = now_ns();
+	for (i = 0; i < n; i++) {
+		last = (i + 1) & 1;
+		memset(&vals, 0, sizeof(vals));
+		vals.mask = 1;
+		vals.bits = last;
+		if (ioctl(req, GPIO_V2_LINE_SET_VALUES_IOCTL, &vals) < 0)
+			die(EXIT_SYSCALL,
+			    "%s: line %u: set %lu of %lu: GPIO_V2_LINE_SET_VALUES_IOCTL: %s",
+			    argv[0], offset, i + 1, n, strerror(errno));
+	}
+	printf("set %llu\n", per_op(now_ns() - start, n));
+	start = now_ns();
+	for (i = 0; i < n; i++) {
+		memset(&vals, 0, sizeof(vals));
+		vals.mask = 1;
+		if (ioctl(req, GPIO_V2_LINE_GET_VALUES_IOCTL, &vals) < 0)
+			die(EXIT_SYSCALL,
+			    "%s: line %u: get %lu of %lu: GPIO_V2_LINE_GET_VALUES_IOCTL: %s",
+			    argv[0], offset, i + 1, n, strerror(errno));
+		if ((int)(vals.bits & 1) != last)
+			die(EXIT_CHECK, "%s: line %u: get %lu of %lu read %d, but %d was set",
+			    argv[0], offset, i + 1, n, (int)(vals.bits & 1), last);
+	}
+	printf("get %llu\n", per_op(now_ns() - start, n));
+	close(req);
+
+	/*
+	 * Requests: close() releases the line before it returns (the release
+	 * runs on the way back to user space), so the next request finds the
+	 * line free.
+	 */
+	start = now_ns();
+	for (i = 0; i < n; i++)
+		close(request_lines(fd, argv[0], &offset, 1, GPIO_V2_LINE_FLAG_INPUT,
+				    0, 0));
+	printf("request %llu\n", per_op(now_ns() - start, n));
+
+	/* Directions, on one request, from output to input and back. */
+	req = request_lines(fd, argv[0], &offset, 1, GPIO_V2_LINE_FLAG_OUTPUT,
+			    1, 0);
+	start = now_ns();
+	for (i = 0; i < n; i++) {
+		if (i & 1)
+			line_config(&config, GPIO_V2_LINE_FLAG_OUTPUT, 1, 0);
+		else
+			line_config(&config, GPIO_V2_LINE_FLAG_INPUT, 0, 0);
+		if (ioctl(req, GPIO_V2_LINE_SET_CONFIG_IOCTL, &config) < 0)
+			die(EXIT_SYSCALL,
+			    "%s: line %u: direction change %lu of %lu: GPIO_V2_LINE_SET_CONFIG_IOCTL: %s",
+			    argv[0], offset, i + 1, n, strerror(errno));
+	}
+	elapsed = now_ns() - start;
+
+	/* The last change took: the line info says so. */
+	want = (n & 1) ? GPIO_V2_LINE_FLAG_INPUT : GPIO_V2_LINE_FLAG_OUTPUT;
+	memset(&li, 0, sizeof(li));
+	li.offset = offset;
+	if (ioctl(fd, GPIO_V2_GET_LINEINFO_IOCTL, &li) < 0)
+		die(EXIT_SYSCALL, "%s: line %u: GPIO_V2_GET_LINEINFO_IOCTL: %s",
+		    argv[0], offset, strerror(errno));
+	if (!(li.flags & want))
+		die(EXIT_CHECK,
+		    "%s: line %u: after %lu direction changes it is not an %s (flags 0x%llx)",
+		    argv[0], offset, n,
+		    want == GPIO_V2_LINE_FLAG_INPUT ? "input" : "output",
+		    (unsigned long long)li.flags);
+	printf("direction %llu\n", per_op(elapsed, n));
+	close(req);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -293,6 +418,8 @@ int main(int argc, char **argv)
 		return cmd_set(argc - 2, argv + 2);
 	if (strcmp(cmd, "watch") == 0)
 		return cmd_watch(argc - 2, argv + 2);
+	if (strcmp(cmd, "bench") == 0)
+		return cmd_bench(argc - 2, argv + 2);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0) {
 		fputs(usage_text, stdout);
 		return 0;

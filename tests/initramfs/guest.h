@@ -71,6 +71,16 @@ static inline int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* CLOCK_MONOTONIC in nanoseconds, for timing a run of system calls. */
+static inline int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		die(EXIT_SYSCALL, "clock_gettime: %s", strerror(errno));
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 /* Asks the host (through the console protocol) to press the power button. */
 static inline void request_powerdown(void)
 {

@@ -77,6 +77,14 @@ sysfs_write() {
 	return 1
 }
 
+# uptime_ms: milliseconds since boot, in steps of 10 ms. /proc/uptime has
+# hundredths of a second; busybox's date has no %N for anything finer.
+uptime_ms() {
+	read -r _up _ </proc/uptime
+	# 1XX - 100, so that "08" is not read as a bad octal number.
+	echo $((${_up%.*} * 1000 + (1${_up#*.} - 100) * 10))
+}
+
 # The arm64 `virt` board's PL061 and its power button (gpio-keys, line 3).
 PL061_DEV=/sys/bus/amba/devices/9030000.pl061
 PL061_NAME=9030000.pl061

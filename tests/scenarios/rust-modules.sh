@@ -1,11 +1,54 @@
 # The Rust samples as modules: each loads and unloads, parameters given
 # on the insmod line show up in sysfs, and bad values are refused with a
 # message while the module stays out.
+#
+# Argument (optional): `pac-bti`, on arm64 kernels built with pointer
+# authentication and BTI (arm64-hardening): first check that the kernel
+# turned both on, so the modules below run with return addresses signed
+# and indirect branches checked (names in pac-bti.expect).
 
 . /etc/test-lib.sh
 
 M=/lib/modules
 P=/sys/module/rust_module_parameters/parameters
+
+# cpu_feature NAME LINE...: pass NAME if one of the LINEs is in the kernel
+# log, else fail with the "CPU features: detected:" lines it has. The
+# lines are arch/arm64/kernel/cpufeature.c's: "detected: " and the
+# capability's .desc, after its pr_fmt "CPU features: ". The boot CPU's
+# features are printed at info level, below the console's, so they are
+# looked for in dmesg.
+cpu_feature() {
+	_t=$1; shift
+	_log=$(dmesg | sed 's/^\[[^]]*\] //')
+	for _want in "$@"; do
+		if printf '%s\n' "$_log" | grep -qxF "$_want"; then
+			pass "$_t"
+			return 0
+		fi
+	done
+	_found=$(printf '%s\n' "$_log" | grep '^CPU features: detected: ' |
+		sed 's/^CPU features: detected: //' | tr '\n' ';' | sed 's/;$//; s/;/; /g')
+	fail "$_t" "not in the kernel log: '$*'; it has CPU features detected: ${_found:-none} (QEMU's cortex-a57 has neither PAC nor BTI)"
+	return 1
+}
+
+case $1 in
+'') ;;
+pac-bti)
+	if [ "$(uname -m)" != aarch64 ]; then
+		fail arm64.pac "pac-bti given on $(uname -m), not arm64"
+		fail arm64.bti "pac-bti given on $(uname -m), not arm64"
+	else
+		cpu_feature arm64.pac \
+			"CPU features: detected: Address authentication (architected algorithm)" \
+			"CPU features: detected: Address authentication (IMP DEF algorithm)"
+		cpu_feature arm64.bti \
+			"CPU features: detected: Branch Target Identification"
+	fi ;;
+*)
+	fail rust.args "unknown argument '$1' (known: pac-bti)" ;;
+esac
 
 # load_unload NAME MODULE INIT_LINE EXIT_LINE: insmod, check, rmmod, check.
 # (Shell variables are global: log_has owns $_n.)

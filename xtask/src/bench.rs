@@ -9,6 +9,8 @@
 
 use crate::args::Args;
 use crate::build::{self, Arch, Spec};
+use crate::results::Record;
+use crate::scenario::{Kind, Scenario};
 use crate::setup::LLVM_BIN;
 use crate::util::{self, step, Ctx};
 use anyhow::{Context, Result};
@@ -34,8 +36,14 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
         Some(a) => vec![Arch::parse(&a)?],
         None => vec![Arch::Arm64],
     };
+    let only_scenarios = args.flag("scenarios-only");
     args.finish()?;
-    let tree = crate::tree::checkout(ctx, false)?.dir;
+    let repo = crate::tree::checkout(ctx, false)?;
+    scenarios(ctx, &repo, &arches)?;
+    if only_scenarios {
+        return Ok(());
+    }
+    let tree = repo.dir;
     let mut rows = Vec::new();
     for arch in arches {
         for configs in [vec![], vec!["rust".to_string()]] {
@@ -78,6 +86,54 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
         "\n(one clean build each, -j{} on this machine; not an assertion)",
         jobs()
     );
+    Ok(())
+}
+
+/// Boots every `kind = "bench"` scenario of `arches`, each kernel built
+/// once, and prints each metric of a scenario with a `compare` as a ratio
+/// of its baseline's. The results file is `build/results/bench-*.json`.
+fn scenarios(ctx: &Ctx, repo: &crate::tree::Repo, arches: &[Arch]) -> Result<()> {
+    let all = crate::scenario::load(&ctx.root)?;
+    let benches: Vec<&Scenario> = all
+        .iter()
+        .filter(|s| s.kind == Kind::Bench && arches.contains(&s.arch))
+        .collect();
+    let mut record = Record::new(ctx, "bench");
+    record.tree_synced = Some(repo.synced);
+    record.tools(&crate::setup::tool_versions(ctx));
+    for s in &benches {
+        let spec = s.spec();
+        let kernel = build::build(ctx, &spec.tree_in(ctx, repo)?, &spec)?;
+        let run = crate::runner::run(ctx, &kernel, s, crate::boot::Show::Quiet);
+        for o in run.outcomes.iter().filter(|o| !o.passed()) {
+            util::note(format!("{} {}: {}", o.label(), o.name, o.detail));
+        }
+        for boot in &run.boots {
+            record.boot(&s.id(), boot);
+        }
+        record.outcomes.extend(run.outcomes);
+    }
+    for s in &benches {
+        if let Some(other) = &s.compare {
+            let baseline = format!("{}.{other}", s.arch.name());
+            record
+                .ratios
+                .extend(crate::results::ratios(&record.metrics, &s.id(), &baseline));
+        }
+    }
+    println!();
+    for m in &record.metrics {
+        println!("{:<50} {:>14} {}", m.name, m.value, m.unit);
+    }
+    if !record.ratios.is_empty() {
+        println!("\n{}", crate::results::ratio_table(&record.ratios));
+    }
+    let path = record.write(ctx)?;
+    step(format!(
+        "bench scenarios: {} (results: {})",
+        crate::outcome::Counts::of(&record.outcomes),
+        path.display()
+    ));
     Ok(())
 }
 

@@ -438,3 +438,67 @@ pub fn judge(scenario: &Scenario, reported: Vec<Outcome>) -> Vec<Outcome> {
     }
     by_name.into_values().collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario() -> Scenario {
+        let text = "[[scenario]]\nname = \"s\"\narch = \"arm64\"\nscript = \"x\"\n\
+                    kunit = [\"suite\"]\nallow_skip = [\"maybe\"]\ntimeout = 5\n";
+        let lists = |_: &str| Ok("one\nmaybe\nnever\n".to_string());
+        crate::scenario::parse(text, lists, |_| true).unwrap().remove(0)
+    }
+
+    fn find<'a>(out: &'a [Outcome], name: &str) -> &'a Outcome {
+        out.iter().find(|o| o.name == name).unwrap_or_else(|| panic!("no {name} in {out:?}"))
+    }
+
+    #[test]
+    fn an_unexpected_name_fails_and_a_missing_one_too() {
+        let out = judge(
+            &scenario(),
+            vec![
+                Outcome::pass("arm64.s.one"),
+                Outcome::pass("arm64.s.surprise"),
+                Outcome::pass("arm64.s.kunit.suite.case_1"),
+                Outcome::pass("arm64.s.kunit.suite"),
+                Outcome::pass("arm64.s.kunit.other.case_1"),
+                Outcome::pass("arm64.s.boot"),
+                Outcome::pass("arm64.s.kernel-log-clean"),
+                Outcome::skip("arm64.s.maybe", "not here"),
+            ],
+        );
+        assert!(find(&out, "arm64.s.one").passed());
+        assert!(find(&out, "arm64.s.kunit.suite.case_1").passed());
+        assert!(find(&out, "arm64.s.maybe").skipped());
+        let surprise = find(&out, "arm64.s.surprise");
+        assert!(surprise.failed() && surprise.detail.contains("expected by no list"));
+        assert!(find(&out, "arm64.s.kunit.other.case_1").failed());
+        assert!(find(&out, "arm64.s.never").failed());
+        assert_eq!(out.iter().filter(|o| o.failed()).count(), 3, "{out:?}");
+    }
+
+    #[test]
+    fn a_skip_the_scenario_does_not_allow_fails() {
+        let out = judge(&scenario(), vec![Outcome::skip("arm64.s.one", "no tool")]);
+        let one = find(&out, "arm64.s.one");
+        assert!(one.failed() && one.detail.contains("no tool"), "{one:?}");
+    }
+
+    #[test]
+    fn a_name_reported_twice_keeps_its_worst_result() {
+        let out = judge(
+            &scenario(),
+            vec![Outcome::fail("arm64.s.one", "first"), Outcome::pass("arm64.s.one")],
+        );
+        assert!(find(&out, "arm64.s.one").failed());
+        assert_eq!(out.iter().filter(|o| o.name == "arm64.s.one").count(), 1);
+    }
+
+    #[test]
+    fn a_missing_suite_fails() {
+        let out = judge(&scenario(), Vec::new());
+        assert_eq!(find(&out, "arm64.s.kunit.suite").detail, "the KUnit suite did not run");
+    }
+}

@@ -26,6 +26,9 @@ pub struct Check {
     pub about: &'static str,
     /// The outcomes it reports (without the `ID.CHECK.` prefix).
     pub outcomes: &'static [&'static str],
+    /// Kconfig options its kernel must have (`=y`): without them it would
+    /// test nothing, so each of its outcomes fails instead.
+    pub needs: &'static [&'static str],
     /// Whether it changes the kernel (so runs after every other check).
     pub last: bool,
     pub run: fn(&Input) -> Vec<Outcome>,
@@ -36,6 +39,7 @@ pub const ALL: &[Check] = &[
         name: "rust-tools",
         about: "make rustfmtcheck, make rustdoc, CLIPPY=1 and decode_stacktrace.sh on Rust code",
         outcomes: &["decode-stacktrace", "rustfmtcheck", "rustdoc", "clippy"],
+        needs: &["CONFIG_RUST", "CONFIG_DEBUG_INFO", "CONFIG_SAMPLE_RUST_MINIMAL"],
         last: false,
         run: |i| devtargets::check(i.ctx, i.kernel),
     },
@@ -43,6 +47,7 @@ pub const ALL: &[Check] = &[
         name: "example-coverage",
         about: "rustdoc finds an example on every public item of the kernel crate",
         outcomes: &["all-items"],
+        needs: &["CONFIG_RUST"],
         last: false,
         run: |i| vec![Outcome::from_result("all-items", devtargets::example_coverage(i.ctx, i.kernel))],
     },
@@ -50,6 +55,7 @@ pub const ALL: &[Check] = &[
         name: "doctests-count",
         about: "every documentation example the build generated ran as a KUnit case",
         outcomes: &["all-ran"],
+        needs: &["CONFIG_RUST_KERNEL_DOCTESTS"],
         last: false,
         run: |i| vec![doctests::count(i.kernel, i.scenario, &i.boot.outcomes)],
     },
@@ -57,6 +63,7 @@ pub const ALL: &[Check] = &[
         name: "x86-hardening",
         about: "Rust code returns through the return thunk, checks canaries, and objtool is quiet on it",
         outcomes: &["thunk-and-canary", "objtool-sections", "objtool-quiet"],
+        needs: &["CONFIG_RETHUNK", "CONFIG_SLS", "CONFIG_RETPOLINE", "CONFIG_STACKPROTECTOR_STRONG", "CONFIG_RUST"],
         last: false,
         run: |i| devtargets::check_x86_hardening(i.ctx, i.kernel),
     },
@@ -64,6 +71,7 @@ pub const ALL: &[Check] = &[
         name: "arm64-branch-protection",
         about: "Rust objects are marked for PAC and BTI like the C ones",
         outcomes: &["kernel-crate", "module"],
+        needs: &["CONFIG_ARM64_PTR_AUTH", "CONFIG_ARM64_BTI_KERNEL", "CONFIG_RUST"],
         last: false,
         run: |i| devtargets::check_arm64_hardening(i.ctx, i.kernel),
     },
@@ -71,6 +79,7 @@ pub const ALL: &[Check] = &[
         name: "rustc-version",
         about: "the kernel was built with the rustc the scenario asks for (RUSTC_VERSION_TEXT)",
         outcomes: &["matches"],
+        needs: &["CONFIG_RUST"],
         last: false,
         run: |i| vec![devtargets::rustc_version(i.ctx, i.kernel)],
     },
@@ -85,6 +94,7 @@ pub const ALL: &[Check] = &[
             "others-pass",
             "all-ran",
         ],
+        needs: &["CONFIG_RUST_KERNEL_DOCTESTS"],
         last: true,
         run: |i| doctests::broken_example(i.ctx, i.kernel, i.scenario),
     },
@@ -106,8 +116,37 @@ pub fn names() -> Vec<&'static str> {
 /// declared outcome exactly once, nothing else.
 pub fn run(check: &Check, input: &Input) -> Vec<Outcome> {
     let prefix = format!("{}.{}", input.scenario.id(), check.name);
-    let reported = (check.run)(input);
+    let reported = match missing_options(check, &input.kernel.out) {
+        Ok(()) => (check.run)(input),
+        Err(why) => check
+            .outcomes
+            .iter()
+            .map(|o| Outcome::fail(*o, why.clone()))
+            .collect(),
+    };
     judge(check, &prefix, reported)
+}
+
+/// Fails unless the kernel in `out` has every option the check needs.
+fn missing_options(check: &Check, out: &std::path::Path) -> Result<(), String> {
+    let config = std::fs::read_to_string(out.join(".config"))
+        .map_err(|e| format!("cannot read the kernel's .config: {e}"))?;
+    let config = crate::build::parse_config(&config);
+    let missing: Vec<&str> = check
+        .needs
+        .iter()
+        .copied()
+        .filter(|o| config.get(*o).map(String::as_str) != Some("y"))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the kernel lacks {} (a fragment dropped from the scenario?): `{}` would test nothing",
+            missing.join(", "),
+            check.name
+        ))
+    }
 }
 
 fn judge(check: &Check, prefix: &str, reported: Vec<Outcome>) -> Vec<Outcome> {
@@ -187,6 +226,22 @@ mod tests {
         assert_eq!(out.iter().filter(|o| o.failed()).count(), 1);
         assert!(out.iter().any(|o| o.name == "p.surprise" && o.failed()));
         assert!(out.iter().any(|o| o.name == "p.objtool-quiet" && o.passed()));
+    }
+
+    #[test]
+    fn a_dropped_fragment_fails_the_check() {
+        let dir = std::env::temp_dir().join(format!("xtask-checks-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // The x86_64 Rust kernel as tests/configs/x86-hardening.config makes it...
+        let full = "CONFIG_RUST=y\nCONFIG_RETHUNK=y\nCONFIG_SLS=y\nCONFIG_RETPOLINE=y\n\
+                    CONFIG_STACKPROTECTOR_STRONG=y\n";
+        std::fs::write(dir.join(".config"), full).unwrap();
+        assert!(missing_options(check(), &dir).is_ok());
+        // ... and with that fragment dropped from the scenario.
+        std::fs::write(dir.join(".config"), "CONFIG_RUST=y\n# CONFIG_RETHUNK is not set\n").unwrap();
+        let why = missing_options(check(), &dir).unwrap_err();
+        assert!(why.contains("CONFIG_RETHUNK") && why.contains("CONFIG_SLS"), "{why}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

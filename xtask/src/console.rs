@@ -251,7 +251,7 @@ mod tests {
     fn malformed_protocol_lines_are_trouble() {
         let events = feed_all("@@T pass Bad Name\n@@T frobnicate\n");
         assert!(
-            events.iter().all(|e| matches!(e, Event::Trouble(_))),
+            events.iter().all(|e| matches!(e, Event::Malformed(_))),
             "{events:?}"
         );
         assert_eq!(events.len(), 2);
@@ -278,14 +278,14 @@ mod tests {
             events[0],
             Event::Kunit {
                 name: "kunit.kallsyms.kallsyms_test_long_name".into(),
-                ok: true,
+                status: Status::Pass,
                 detail: String::new()
             }
         );
         match &events[1] {
             Event::Kunit {
                 name,
-                ok: false,
+                status: Status::Fail,
                 detail,
             } => {
                 assert_eq!(name, "kunit.kallsyms.kallsyms_test_max_name");
@@ -297,7 +297,7 @@ mod tests {
             events[2],
             Event::Kunit {
                 name: "kunit.kallsyms".into(),
-                ok: false,
+                status: Status::Fail,
                 detail: String::new()
             }
         );
@@ -305,18 +305,61 @@ mod tests {
             events[3],
             Event::Kunit {
                 name: "kunit.other.works".into(),
-                ok: true,
-                detail: String::new()
+                status: Status::Skip,
+                detail: "not here".into()
             }
         );
         assert_eq!(
             events[4],
             Event::Kunit {
                 name: "kunit.other".into(),
-                ok: true,
+                status: Status::Pass,
                 detail: String::new()
             }
         );
+    }
+
+    #[test]
+    fn a_suite_without_cases_fails_and_skips_are_skips() {
+        let events = feed_all(
+            "    # Subtest: empty\n\
+             \x20   1..0\n\
+             ok 1 - empty\n\
+             \x20   # Subtest: some\n\
+             \x20   ok 1 - case_a # SKIP needs hardware\n\
+             ok 2 - some # SKIP all skipped\n\
+             ok 3 - orphan\n",
+        );
+        assert_eq!(events.len(), 4, "{events:?}");
+        assert!(matches!(&events[0], Event::Kunit { name, status: Status::Fail, detail }
+            if name == "kunit.empty" && detail.contains("no test case")));
+        assert!(matches!(&events[1], Event::Kunit { name, status: Status::Skip, detail }
+            if name == "kunit.some.case_a" && detail == "needs hardware"));
+        assert!(matches!(&events[2], Event::Kunit { status: Status::Skip, .. }));
+        assert!(matches!(&events[3], Event::Kunit { status: Status::Fail, .. }));
+    }
+
+    #[test]
+    fn reads_skips_metrics_and_data() {
+        let events = feed_all(
+            "@@T skip pl061.wake: no wakeup source\n\
+             @@T metric pl061.rebind-50 1234.5 ms\n\
+             @@T metric pl061.bad x ms\n\
+             @@T metric pl061.bad 1 ms extra\n\
+             [    1.0] @@D kmsg <4>[    1.0] WARNING: x\n\
+             @@D sysfs /sys/bus\n\
+             @@T skip pl061.noreason\n",
+        );
+        assert_eq!(events[0], Event::Skip("pl061.wake".into(), "no wakeup source".into()));
+        assert_eq!(
+            events[1],
+            Event::Metric(Metric { name: "pl061.rebind-50".into(), value: 1234.5, unit: "ms".into() })
+        );
+        assert!(matches!(events[2], Event::Malformed(_)));
+        assert!(matches!(events[3], Event::Malformed(_)));
+        assert_eq!(events[4], Event::Data("kmsg".into(), "<4>[    1.0] WARNING: x".into()));
+        assert_eq!(events[5], Event::Data("sysfs".into(), "/sys/bus".into()));
+        assert!(matches!(events[6], Event::Malformed(_)), "a skip needs a reason");
     }
 
     #[test]
@@ -326,8 +369,9 @@ mod tests {
              [    3.1] WARNING: CPU: 0 PID: 1 at drivers/gpio/gpiolib.c:1 x\n\
              [    4.0] Kernel panic - not syncing: Attempted to kill init!\n",
         );
-        assert!(matches!(&events[0], Event::Trouble(l) if l.starts_with("WARNING: CPU: 0")));
-        assert!(matches!(&events[1], Event::Panic(l) if l.contains("Attempted to kill init")));
+        assert!(matches!(&events[0], Event::Trouble(l) if l.contains("cut here")));
+        assert!(matches!(&events[1], Event::Trouble(l) if l.starts_with("WARNING: CPU: 0")));
+        assert!(matches!(&events[2], Event::Panic(l) if l.contains("Attempted to kill init")));
     }
 
     #[test]

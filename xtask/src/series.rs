@@ -178,6 +178,10 @@ pub fn check(ctx: &Ctx, out: Option<&Path>) -> Result<Vec<Outcome>> {
         "series.git-am-round-trip",
         round_trip(&am, &applied, &patches),
     ));
+    outcomes.push(Outcome::from_result(
+        "series.checkpatch-spdx-check-runs",
+        spdx_check_runs(&am, &ctx.build.join("checkpatch-probe")),
+    ));
     for (i, patch) in patches.iter().enumerate() {
         let name = format!(
             "series.checkpatch.{:04}-{}",
@@ -297,15 +301,27 @@ fn round_trip(am: &Path, applied: &Applied, patches: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
-/// Runs the tree's `scripts/checkpatch.pl` on one patch; errors fail it.
-fn checkpatch(tree: &Path, patch: &Path) -> Result<()> {
+/// checkpatch runs scripts/spdxcheck.py as `python`, the first in PATH. We
+/// put /usr/bin first, so that it is Debian's python3 (python-is-python3)
+/// with the ply and GitPython that setup installs, and not a pyenv or
+/// virtualenv `python` of the user's that may lack them.
+const CHECKPATCH_PATH: &str = "/usr/bin";
+
+/// The tree's `scripts/checkpatch.pl` run on one patch file, in the tree:
+/// its standard output, and the errors and warnings it counted.
+fn checkpatch_output(tree: &Path, patch: &Path) -> Result<(String, u32, u32)> {
+    let path = format!(
+        "{CHECKPATCH_PATH}:{}",
+        std::env::var("PATH").unwrap_or_default()
+    );
     let out = std::process::Command::new("perl")
         .current_dir(tree)
+        .env("PATH", path)
         .args(["scripts/checkpatch.pl", "--no-color", "--show-types"])
         .arg(patch)
         .output()
         .context("cannot run checkpatch.pl")?;
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let (errors, warnings) = checkpatch_totals(&text).with_context(|| {
         format!(
             "checkpatch printed no totals:\n{}{}",
@@ -313,6 +329,12 @@ fn checkpatch(tree: &Path, patch: &Path) -> Result<()> {
             String::from_utf8_lossy(&out.stderr)
         )
     })?;
+    Ok((text, errors, warnings))
+}
+
+/// Runs the tree's `scripts/checkpatch.pl` on one patch; errors fail it.
+fn checkpatch(tree: &Path, patch: &Path) -> Result<()> {
+    let (text, errors, warnings) = checkpatch_output(tree, patch)?;
     if errors > 0 {
         bail!("{errors} errors, {warnings} warnings:\n{text}");
     }
@@ -329,6 +351,108 @@ fn checkpatch(tree: &Path, patch: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The file the SPDX probe patches add.
+const SPDX_PROBE_FILE: &str = "drivers/misc/xtask_spdx_probe.c";
+
+/// checkpatch checks the SPDX identifier of every new file with
+/// scripts/spdxcheck.py, and takes any identifier as valid when that cannot
+/// run: no `python`, or one without ply or GitPython (spdxcheck.py then
+/// fails on stderr, which checkpatch does not read). A clean checkpatch
+/// proves nothing about licences unless the check is seen to work, so
+/// checkpatch, run as on the series, must refuse a patch adding a file with
+/// a misspelt identifier and accept the same file with a good one. The
+/// probe patches are written to `dir`.
+fn spdx_check_runs(tree: &Path, dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir)?;
+    let run = |name: &str, id: &str| -> Result<String> {
+        let patch = dir.join(name);
+        fs::write(&patch, spdx_probe_patch(id))?;
+        Ok(checkpatch_output(tree, &patch)?.0)
+    };
+    let bad = "GPL-2.0-or-latr";
+    let text = run("bad-spdx.patch", bad)?;
+    if !spdx_refused(&text, bad) {
+        bail!(
+            "checkpatch did not refuse `SPDX-License-Identifier: {bad}` in a new {SPDX_PROBE_FILE}, \
+             so its SPDX check does not run: {}\ncheckpatch said:\n{text}",
+            spdxcheck_diagnosis(tree)
+        );
+    }
+    let text = run("good-spdx.patch", "GPL-2.0")?;
+    if let Some(line) = text.lines().find(|l| l.contains("SPDX_LICENSE_TAG")) {
+        bail!("checkpatch complained about `SPDX-License-Identifier: GPL-2.0`: {line}");
+    }
+    Ok(())
+}
+
+/// A patch, as format-patch writes it, that adds SPDX_PROBE_FILE with the
+/// licence identifier `id` on its first line.
+fn spdx_probe_patch(id: &str) -> String {
+    let body = format!("// SPDX-License-Identifier: {id}\n\nstatic int xtask_spdx_probe;\n");
+    let added: String = body.lines().map(|l| format!("+{l}\n")).collect();
+    let lines = body.lines().count();
+    format!(
+        "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n\
+         From: xtask <xtask@localhost>\n\
+         Subject: [PATCH] misc: add an SPDX probe\n\
+         \n\
+         checkpatch must check the licence identifier of this new file.\n\
+         \n\
+         Signed-off-by: xtask <xtask@localhost>\n\
+         ---\n\
+         diff --git a/{f} b/{f}\n\
+         new file mode 100644\n\
+         index 0000000..0000000\n\
+         --- /dev/null\n\
+         +++ b/{f}\n\
+         @@ -0,0 +1,{lines} @@\n\
+         {added}",
+        f = SPDX_PROBE_FILE
+    )
+}
+
+/// Whether checkpatch's output has its complaint that identifier `id` is
+/// not one of LICENSES/ (Linux 5.10's wording, with `--show-types`).
+fn spdx_refused(checkpatch: &str, id: &str) -> bool {
+    let complaint = format!(
+        "WARNING:SPDX_LICENSE_TAG: 'SPDX-License-Identifier: {id}' is not supported in LICENSES/..."
+    );
+    checkpatch.lines().any(|l| l == complaint)
+}
+
+/// Why spdxcheck.py may not run in `tree`, as far as can be told: which
+/// `python` checkpatch finds, and what spdxcheck.py itself says to a bad
+/// identifier.
+fn spdxcheck_diagnosis(tree: &Path) -> String {
+    let path = format!(
+        "{CHECKPATCH_PATH}:{}",
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let Some(python) = std::env::split_paths(&path)
+        .map(|d| d.join("python"))
+        .find(|p| p.exists())
+    else {
+        return "there is no `python` in PATH (Debian's python-is-python3 provides it)".into();
+    };
+    let mut cmd = std::process::Command::new(&python);
+    cmd.current_dir(tree)
+        .env("PATH", &path)
+        .args(["scripts/spdxcheck.py", "-"]);
+    match util::output_with_input(&mut cmd, b"SPDX-License-Identifier: GPL-2.0-or-latr\n") {
+        Ok(out) if out.is_empty() => format!(
+            "`{} scripts/spdxcheck.py -` accepts the bad identifier",
+            python.display()
+        ),
+        Ok(out) => format!(
+            "`{} scripts/spdxcheck.py -` refuses it ({out}), but checkpatch did not",
+            python.display()
+        ),
+        Err(e) => format!(
+            "{e:#}\n(python3-ply and python3-git provide the modules spdxcheck.py needs)"
+        ),
+    }
 }
 
 /// Errors and warnings from checkpatch's `total:` line.
@@ -349,6 +473,25 @@ mod tests {
         let out = "WARNING: x\n\ntotal: 2 errors, 1 warnings, 40 lines checked\n";
         assert_eq!(checkpatch_totals(out), Some((2, 1)));
         assert_eq!(checkpatch_totals("nothing"), None);
+    }
+
+    #[test]
+    fn writes_an_spdx_probe_patch() {
+        let patch = spdx_probe_patch("GPL-2.0");
+        assert!(patch.contains(
+            "+++ b/drivers/misc/xtask_spdx_probe.c\n@@ -0,0 +1,3 @@\n\
+             +// SPDX-License-Identifier: GPL-2.0\n+\n+static int xtask_spdx_probe;\n"
+        ));
+        assert!(patch.ends_with(";\n"));
+    }
+
+    #[test]
+    fn finds_checkpatch_spdx_complaint() {
+        let out = "WARNING:SPDX_LICENSE_TAG: 'SPDX-License-Identifier: GPL-2.0-or-latr' \
+                   is not supported in LICENSES/...\n#20: FILE: x.c:1:\n";
+        assert!(spdx_refused(out, "GPL-2.0-or-latr"));
+        assert!(!spdx_refused(out, "GPL-2.0"));
+        assert!(!spdx_refused("total: 0 errors, 0 warnings, 3 lines checked\n", "GPL-2.0-or-latr"));
     }
 
     #[test]

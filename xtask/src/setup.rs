@@ -10,7 +10,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Packages from Debian 12 ("bookworm") itself.
+/// Packages from Debian 12 ("bookworm") itself. They are installed without
+/// their recommendations (which would add cargo, LLVM 22 for rust-lld,
+/// Python's YAML and Pygments, X11 libraries for ssh...), so anything the
+/// project needs beyond their dependencies is named here.
 const PACKAGES: &[&str] = &[
     // The C toolchain the kernel is built with.
     "clang-19",
@@ -35,6 +38,17 @@ const PACKAGES: &[&str] = &[
     "perl",
     "git",
     "xz-utils",
+    // `cargo install bindgen-cli` fetches from crates.io over HTTPS (git
+    // only recommends it).
+    "ca-certificates",
+    // checkpatch's SPDX licence check: it runs scripts/spdxcheck.py as
+    // `python`, which imports ply and git (GitPython). Without them, or
+    // without a `python`, checkpatch silently takes every identifier as
+    // valid. Debian's packages, never pip into the system's interpreter;
+    // `cargo xtask series` proves that the check runs.
+    "python-is-python3",
+    "python3-ply",
+    "python3-git",
     // Static test programs for the guests.
     "libc6-dev",
     "libc6-dev-arm64-cross",
@@ -42,8 +56,20 @@ const PACKAGES: &[&str] = &[
 ];
 
 /// Packages taken from bookworm-backports: bookworm's own QEMU 7.2 cannot be
-/// installed beside the machine's newer qemu-utils.
-const BACKPORTS: &[&str] = &["qemu-system-arm", "qemu-system-x86"];
+/// installed beside the machine's newer qemu-utils. Without recommendations:
+/// those are the GTK and SDL displays, SPICE, OpenGL, audio, UEFI firmware
+/// and qemu-utils, none of which a guest booted with `-kernel`, `-display
+/// none` and `-nic none` uses (the arm64 `virt` board loads no firmware at
+/// all).
+const BACKPORTS: &[&str] = &[
+    "qemu-system-arm",
+    "qemu-system-x86",
+    // The x86_64 guest's firmware: the default `pc` machine boots through
+    // SeaBIOS's bios-256k.bin, and its VGA card needs vgabios-stdvga.bin.
+    // qemu-system-x86 depends on it today; named so that it stays. (Its
+    // other firmware dependency, ipxe-qemu, is only used by network cards.)
+    "seabios",
+];
 const BACKPORTS_SOURCE: &str = "deb http://deb.debian.org/debian bookworm-backports main";
 
 /// Where the LLVM 19 tools live; 5.10 does not understand `LLVM=-19`.
@@ -87,7 +113,6 @@ fn missing(packages: &[&str]) -> Result<Vec<String>> {
 
 /// Installs the Debian packages that are missing. Quick when none are.
 pub fn packages() -> Result<()> {
-    checkpatch_python()?;
     let main = missing(PACKAGES)?;
     let backports = missing(BACKPORTS)?;
     if main.is_empty() && backports.is_empty() {
@@ -119,21 +144,6 @@ pub fn packages() -> Result<()> {
             "apt-get finished but these packages are still missing: {}",
             still.join(" ")
         );
-    }
-    Ok(())
-}
-
-/// checkpatch checks SPDX license identifiers with scripts/spdxcheck.py,
-/// run by whatever `python` is first in PATH, which needs `ply` and `git`
-/// (GitPython); without them the check silently passes everything.
-fn checkpatch_python() -> Result<()> {
-    let ok = |cmd: &mut Command| cmd.output().map(|o| o.status.success()).unwrap_or(false);
-    if ok(Command::new("python").arg("--version"))
-        && !ok(Command::new("python").args(["-c", "import ply, git"]))
-    {
-        step("installing ply and GitPython for checkpatch's SPDX check (pip)");
-        util::run(Command::new("python").args(["-m", "pip", "install", "-q", "ply", "GitPython"]))
-            .context("cannot install ply and GitPython for `python`")?;
     }
     Ok(())
 }
@@ -170,8 +180,10 @@ fn apt(args: &[&str]) -> Result<()> {
     Ok(())
 }
 
+/// Installs `packages` and what they depend on, but not what they only
+/// recommend: what the project needs beyond that is in the lists above.
 fn install(packages: &[String], extra: &[&str]) -> Result<()> {
-    let mut args = vec!["install", "-y", "-q"];
+    let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
     args.extend_from_slice(extra);
     args.extend(packages.iter().map(String::as_str));
     if apt(&args).is_ok() {
@@ -180,22 +192,32 @@ fn install(packages: &[String], extra: &[&str]) -> Result<()> {
     // An interrupted earlier run leaves dpkg half-done: repair, then retry once.
     note("apt-get failed; repairing dpkg's state and trying again");
     let _ = Command::new("dpkg").args(["--configure", "-a"]).status();
-    apt(&["-f", "install", "-y", "-q"])?;
+    apt(&["-f", "install", "-y", "-q", "--no-install-recommends"])?;
     apt(&args)
 }
+
+/// The bindgen-cli that `cargo install` builds: the newest release when this
+/// was written (it needs Rust 1.71 or later to build), well above the
+/// series' minimum, 0.65.1. Pinned, with `--locked`, so that every machine
+/// generates the bindings with the same bindgen; a new pin is installed
+/// beside the old one, since the cache path names the version.
+pub const BINDGEN_VERSION: &str = "0.73.2";
 
 /// bindgen from crates.io: Debian 12's 0.60 is older than the series'
 /// minimum. Built once into the cache.
 pub fn bindgen(ctx: &Ctx) -> Result<PathBuf> {
-    let root = ctx.cache.join("bindgen");
+    let root = ctx.cache.join(format!("bindgen-{BINDGEN_VERSION}"));
     let bin = root.join("bin/bindgen");
     if bin.exists() {
         return Ok(bin);
     }
-    step("building bindgen-cli from crates.io (cargo install, a few minutes, once)");
+    step(format!(
+        "building bindgen-cli {BINDGEN_VERSION} from crates.io (cargo install, a few minutes, once)"
+    ));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
-        .args(["install", "--locked", "--quiet", "bindgen-cli", "--root"])
+        .args(["install", "--locked", "--quiet", "--version", BINDGEN_VERSION])
+        .args(["bindgen-cli", "--root"])
         .arg(&root)
         .env(
             "LIBCLANG_PATH",
@@ -204,7 +226,7 @@ pub fn bindgen(ctx: &Ctx) -> Result<PathBuf> {
         .status()
         .context("cannot run cargo install")?;
     if !status.success() || !bin.exists() {
-        bail!("cargo install bindgen-cli failed ({status})");
+        bail!("cargo install bindgen-cli --version {BINDGEN_VERSION} failed ({status})");
     }
     Ok(bin)
 }
@@ -415,4 +437,30 @@ pub fn tool_versions(ctx: &Ctx) -> Vec<(&'static str, Command)> {
         tools.push(("rustc-minimum", Command::new(minimum)));
     }
     tools
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(v: &str) -> Vec<u32> {
+        v.split('.').map(|n| n.parse().unwrap()).collect()
+    }
+
+    /// The pinned bindgen must be one the series' own check accepts.
+    #[test]
+    fn bindgen_pin_meets_the_series_minimum() {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../linux/scripts/rust_is_available.sh");
+        let text = fs::read_to_string(script).unwrap();
+        let min = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("bindgen_min_version="))
+            .unwrap()
+            .trim();
+        assert!(
+            version(BINDGEN_VERSION) >= version(min),
+            "bindgen-cli {BINDGEN_VERSION} is older than the series' minimum {min}"
+        );
+    }
 }

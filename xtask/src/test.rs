@@ -20,7 +20,11 @@ use std::time::Instant;
 
 pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     let filter = args.value("filter")?;
+    let list = args.flag("list");
     args.finish()?;
+    if list {
+        return print_list(ctx);
+    }
     let start = Instant::now();
     crate::setup::packages()?;
     let mut record = Record::new(ctx, "test");
@@ -68,6 +72,36 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     println!("{counts}");
     if counts.failed > 0 {
         std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// `cargo xtask test --list`: the scenarios with what they expect, and the
+/// checks they can declare.
+fn print_list(ctx: &Ctx) -> Result<()> {
+    for s in scenario::load(&ctx.root)? {
+        println!(
+            "{:<28} {:<5} kernel {}; expects {} names from {}{}{}",
+            s.id(),
+            format!("{:?}", s.kind).to_lowercase(),
+            s.spec().name(),
+            s.expect.len(),
+            s.expect_lists.join(", "),
+            if s.kunit.is_empty() {
+                String::new()
+            } else {
+                format!("; KUnit {}", s.kunit.join(", "))
+            },
+            if s.checks.is_empty() {
+                String::new()
+            } else {
+                format!("; checks {}", s.checks.join(", "))
+            },
+        );
+    }
+    println!("\nchecks:");
+    for c in checks::ALL {
+        println!("  {:<24} {} ({})", c.name, c.about, c.outcomes.join(", "));
     }
     Ok(())
 }
