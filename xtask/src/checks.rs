@@ -182,11 +182,12 @@ pub fn declared(scenario: &Scenario) -> Vec<&'static Check> {
     list
 }
 
-/// The outcomes a scenario's checks must produce, for a scenario whose
-/// kernel was never built: each one fails.
-pub fn not_run(scenario: &Scenario, why: &str) -> Vec<Outcome> {
+/// The outcomes a scenario's checks must produce (those that change the
+/// kernel, or the others), for a scenario that never booted: each fails.
+pub fn not_run(scenario: &Scenario, last: bool, why: &str) -> Vec<Outcome> {
     declared(scenario)
         .iter()
+        .filter(|c| c.last == last)
         .flat_map(|c| {
             c.outcomes.iter().map(move |o| {
                 Outcome::fail(format!("{}.{}.{o}", scenario.id(), c.name), why.to_string())
@@ -249,7 +250,8 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let all = crate::scenario::load(root).unwrap();
         let s = all.iter().find(|s| !s.checks.is_empty()).expect("a scenario with checks");
-        let out = not_run(s, "its kernel did not build");
+        let mut out = not_run(s, false, "its kernel did not build");
+        out.extend(not_run(s, true, "its kernel did not build"));
         assert!(!out.is_empty() && out.iter().all(|o| o.failed()));
     }
 }

@@ -179,11 +179,12 @@ fn catch_interrupt(side: &Path) {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {
         let installed = ctrlc::set_handler(|| {
-            let had = BROKEN.lock().unwrap_or_else(PoisonError::into_inner).is_some();
-            match restore_now() {
-                Err(e) => eprintln!("\ninterrupted: {e:#}"),
-                Ok(()) if had => eprintln!("\ninterrupted: restored {BROKEN_FILE}"),
-                Ok(()) => {}
+            let path = (BROKEN.lock().unwrap_or_else(PoisonError::into_inner).as_ref())
+                .map(|b| b.path.clone());
+            match (restore_now(), path) {
+                (Err(e), _) => eprintln!("\ninterrupted: {e:#}"),
+                (Ok(()), Some(path)) => eprintln!("\ninterrupted: restored {}", path.display()),
+                (Ok(()), None) => {}
             }
             std::process::exit(130);
         });
@@ -322,8 +323,8 @@ fn break_example(text: &str) -> Result<(String, Breakage)> {
 pub fn broken_example(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario) -> Vec<Outcome> {
     let outcomes = (|| -> Result<Vec<Outcome>> {
         let path = kernel.tree.join(BROKEN_FILE);
-        let original = fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let original =
+            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let (broken, breakage) = break_example(&original)?;
         let restore = break_file(ctx, &path, &original, &broken)?;
         step(format!(
@@ -439,7 +440,14 @@ fn judge(id: &str, breakage: &Breakage, generated: &[String], booted: &[Outcome]
             ),
         )
     };
-    vec![own("boot"), own("kernel-log-clean"), case, suite, others, all_ran]
+    vec![
+        own("boot"),
+        own("kernel-log-clean"),
+        case,
+        suite,
+        others,
+        all_ran,
+    ]
 }
 
 #[cfg(test)]
@@ -484,9 +492,13 @@ mod tests {
     }
 
     fn generated() -> Vec<String> {
-        ["rust_doctest_kernel_str_rs_5", "rust_doctest_kernel_str_rs_20", "rust_doctest_kernel_str_rs_40"]
-            .map(String::from)
-            .to_vec()
+        [
+            "rust_doctest_kernel_str_rs_5",
+            "rust_doctest_kernel_str_rs_20",
+            "rust_doctest_kernel_str_rs_40",
+        ]
+        .map(String::from)
+        .to_vec()
     }
 
     /// A boot that showed what a boot with `breakage()` must show.
@@ -510,7 +522,9 @@ mod tests {
     }
 
     fn outcome<'a>(out: &'a [Outcome], name: &str) -> &'a Outcome {
-        out.iter().find(|o| o.name == name).unwrap_or_else(|| panic!("no {name} in {out:?}"))
+        out.iter()
+            .find(|o| o.name == name)
+            .unwrap_or_else(|| panic!("no {name} in {out:?}"))
     }
 
     #[test]
@@ -547,7 +561,9 @@ mod tests {
         passed[0] = case("rust_doctest_kernel_str_rs_5", true, "");
         passed[3] = Outcome::pass(format!("{ID}.kunit.{SUITE}"));
         let out = judged(&passed);
-        assert!(outcome(&out, "case-fails").detail.contains("passed although broken"));
+        assert!(outcome(&out, "case-fails")
+            .detail
+            .contains("passed although broken"));
         assert!(outcome(&out, "suite-fails").failed());
         let mut missing = good();
         missing.remove(0);
@@ -563,13 +579,21 @@ mod tests {
         missing.remove(2);
         let out = judged(&missing);
         let all_ran = outcome(&out, "all-ran");
-        assert!(all_ran.failed() && all_ran.detail.contains("rust_doctest_kernel_str_rs_40"), "{all_ran:?}");
-        assert!(all_ran.detail.starts_with("1 of the 2 other"), "{all_ran:?}");
+        assert!(
+            all_ran.failed() && all_ran.detail.contains("rust_doctest_kernel_str_rs_40"),
+            "{all_ran:?}"
+        );
+        assert!(
+            all_ran.detail.starts_with("1 of the 2 other"),
+            "{all_ran:?}"
+        );
         assert!(outcome(&out, "others-pass").passed());
         let mut failed = good();
         failed[1] = case("rust_doctest_kernel_str_rs_20", false, "oops");
         let out = judged(&failed);
-        assert!(outcome(&out, "others-pass").detail.contains("rust_doctest_kernel_str_rs_20"));
+        assert!(outcome(&out, "others-pass")
+            .detail
+            .contains("rust_doctest_kernel_str_rs_20"));
         assert!(outcome(&out, "all-ran").passed());
         let out = judge(ID, &breakage(), &generated()[..1], &good());
         assert!(outcome(&out, "all-ran").failed());
@@ -578,7 +602,10 @@ mod tests {
     #[test]
     fn a_boot_that_went_wrong_is_reported() {
         let mut booted = good();
-        booted[4] = Outcome::fail(format!("{ID}.boot"), "kernel panic: Kernel panic - not syncing");
+        booted[4] = Outcome::fail(
+            format!("{ID}.boot"),
+            "kernel panic: Kernel panic - not syncing",
+        );
         booted[5] = Outcome::fail(format!("{ID}.kernel-log-clean"), "BUG: unable to handle");
         let out = judged(&booted);
         assert!(outcome(&out, "boot").detail.contains("kernel panic"));
@@ -593,7 +620,8 @@ mod tests {
 
     /// A `Ctx` whose build directory is a fresh temporary one.
     fn scratch(name: &str) -> (Ctx, PathBuf) {
-        let dir = std::env::temp_dir().join(format!("xtask-doctests-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("xtask-doctests-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(dir.join("build")).unwrap();
         let ctx = Ctx {
@@ -616,7 +644,10 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).unwrap(), broken);
         let left: Leftover =
             serde_json::from_str(&fs::read_to_string(leftover_path(&ctx)).unwrap()).unwrap();
-        assert_eq!((left.path.as_path(), left.original.as_str()), (path.as_path(), SOURCE));
+        assert_eq!(
+            (left.path.as_path(), left.original.as_str()),
+            (path.as_path(), SOURCE)
+        );
         drop(guard);
         assert_eq!(fs::read_to_string(&path).unwrap(), SOURCE);
         assert!(!leftover_path(&ctx).exists());
@@ -629,7 +660,10 @@ mod tests {
         let path = dir.join("str.rs");
         let (broken, _) = break_example(SOURCE).unwrap();
         let record = |original: &str| {
-            let left = Leftover { path: path.clone(), original: original.into() };
+            let left = Leftover {
+                path: path.clone(),
+                original: original.into(),
+            };
             fs::write(leftover_path(&ctx), serde_json::to_string(&left).unwrap()).unwrap();
         };
         // Nothing left over: nothing to do.
@@ -687,7 +721,10 @@ mod tests {
             .spawn()
             .unwrap();
         let out = std::io::BufReader::new(child.stdout.take().unwrap());
-        let said = out.lines().map_while(|l| l.ok()).find(|l| l.contains("@@broken"));
+        let said = out
+            .lines()
+            .map_while(|l| l.ok())
+            .find(|l| l.contains("@@broken"));
         assert!(said.is_some(), "the child never broke the file");
         assert_ne!(fs::read_to_string(&path).unwrap(), SOURCE);
         let killed = std::process::Command::new("kill")

@@ -66,6 +66,10 @@ environment:
 ";
 
 fn main() {
+    if let Err(err) = Ctx::new().and_then(|ctx| doctests::restore_leftover(&ctx)) {
+        eprintln!("xtask: error: {err:#}");
+        std::process::exit(1);
+    }
     let mut args = Args::from_env();
     let command = args.command();
     let result = match command.as_deref() {

@@ -20,8 +20,18 @@ pub struct Run {
 }
 
 /// Boots `scenario` as often as it asks and runs its checks after the
-/// first boot (a check that changes the kernel runs last).
+/// first boot, the ones that change the kernel last. Where several
+/// scenarios share the kernel, `boot_and_check` and then, once all of them
+/// booted, `last_checks`.
 pub fn run(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Run {
+    let mut run = boot_and_check(ctx, kernel, scenario, show);
+    let more = last_checks(ctx, kernel, scenario, &run);
+    run.outcomes.extend(more);
+    run
+}
+
+/// Boots `scenario` and runs the checks that leave the kernel as it is.
+pub fn boot_and_check(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Run {
     let mut boots = Vec::new();
     let mut outcomes = Vec::new();
     for n in 1..=scenario.repeat {
@@ -43,7 +53,7 @@ pub fn run(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Run {
     }
     match boots.first() {
         Some(first) => {
-            for check in checks::declared(scenario) {
+            for check in checks::declared(scenario).into_iter().filter(|c| !c.last) {
                 let input = Input {
                     ctx,
                     kernel,
@@ -53,9 +63,28 @@ pub fn run(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Show) -> Run {
                 outcomes.extend(checks::run(check, &input));
             }
         }
-        None => outcomes.extend(checks::not_run(scenario, "the scenario never booted")),
+        None => outcomes.extend(checks::not_run(scenario, false, "the scenario never booted")),
     }
     Run { boots, outcomes }
+}
+
+/// The checks of `scenario` that change its kernel (so run after every
+/// scenario on that kernel booted).
+pub fn last_checks(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, run: &Run) -> Vec<Outcome> {
+    let Some(first) = run.boots.first() else {
+        return checks::not_run(scenario, true, "the scenario never booted");
+    };
+    let input = Input {
+        ctx,
+        kernel,
+        scenario,
+        boot: first,
+    };
+    checks::declared(scenario)
+        .into_iter()
+        .filter(|c| c.last)
+        .flat_map(|c| checks::run(c, &input))
+        .collect()
 }
 
 /// Prints every outcome of a run of one scenario, writes the results file

@@ -17,6 +17,9 @@ struct Case {
     succeeds: bool,
     /// What the output must say.
     says: Vec<String>,
+    /// Why the case cannot run on this machine, if it cannot: it is then
+    /// reported as skipped, with this reason, rather than left out.
+    skip: Option<String>,
 }
 
 fn script(dir: &Path, name: &str, body: &str) -> Result<PathBuf> {
@@ -83,6 +86,7 @@ fn cases(ctx: &Ctx, fake: &Path) -> Result<Vec<Case>> {
             vars: vec![],
             succeeds: true,
             says: vec!["Rust is available: rustc 1.".into(), " bindgen 0.".into()],
+            skip: None,
         },
         Case {
             name: "minimum-rustc",
@@ -92,12 +96,14 @@ fn cases(ctx: &Ctx, fake: &Path) -> Result<Vec<Case>> {
             ],
             succeeds: true,
             says: vec![format!("Rust is available: rustc {min_version}")],
+            skip: None,
         },
         Case {
             name: "rustc-missing",
             vars: vec!["RUSTC=/nonexistent/rustc".into()],
             succeeds: false,
             says: vec!["Rust compiler '/nonexistent/rustc' could not be found".into()],
+            skip: None,
         },
         Case {
             name: "rustc-too-old",
@@ -107,6 +113,7 @@ fn cases(ctx: &Ctx, fake: &Path) -> Result<Vec<Case>> {
                 "is too old: 1.80.0".into(),
                 "At least 1.85.0 is needed".into(),
             ],
+            skip: None,
         },
         Case {
             name: "rust-src-missing",
@@ -116,12 +123,14 @@ fn cases(ctx: &Ctx, fake: &Path) -> Result<Vec<Case>> {
                 "The source of the Rust standard library was not found".into(),
                 "RUSTC=/usr/bin/rustc".into(),
             ],
+            skip: None,
         },
         Case {
             name: "bindgen-missing",
             vars: vec!["BINDGEN=/nonexistent/bindgen".into()],
             succeeds: false,
             says: vec!["'/nonexistent/bindgen' could not be found".into()],
+            skip: None,
         },
         Case {
             name: "bindgen-too-old",
@@ -131,12 +140,14 @@ fn cases(ctx: &Ctx, fake: &Path) -> Result<Vec<Case>> {
                 "is too old: 0.60".into(),
                 "At least 0.65.1 is needed".into(),
             ],
+            skip: None,
         },
         Case {
             name: "libclang-missing",
             vars: vec![var("BINDGEN", &no_libclang)],
             succeeds: false,
             says: vec!["could not find libclang".into(), "LIBCLANG_PATH".into()],
+            skip: None,
         },
         Case {
             name: "libclang-too-old",
@@ -146,33 +157,64 @@ fn cases(ctx: &Ctx, fake: &Path) -> Result<Vec<Case>> {
                 "is too old: 9.0.1".into(),
                 "At least 10.0.1 is needed".into(),
             ],
+            skip: None,
         },
         Case {
             name: "libclang-differs-from-clang",
             vars: vec![var("CC", &other_clang)],
             succeeds: true,
             says: vec!["differs".into(), "(15.0.7)".into()],
+            skip: None,
         },
     ];
-    // The machine's own rustup compiler, if it has no library source.
+    cases.push(rustup_case(&var));
+    Ok(cases)
+}
+
+/// The machine's own rustup compiler, when it has no library source (the
+/// rust-src component): the mistake the series' advice is for, made with
+/// the real thing rather than a wrapper. Without rustup, or with rust-src
+/// installed, there is no such compiler here, and the case is skipped,
+/// saying which.
+fn rustup_case(var: &dyn Fn(&str, &Path) -> String) -> Case {
     let home = std::env::var("HOME").unwrap_or_default();
     let rustup = Path::new(&home).join(".cargo/bin/rustc");
-    let sysroot =
-        crate::util::output(std::process::Command::new(&rustup).args(["--print", "sysroot"]));
-    if let Ok(sysroot) = sysroot {
-        if !Path::new(&sysroot)
-            .join("lib/rustlib/src/rust/library/core")
-            .exists()
-        {
-            cases.push(Case {
-                name: "rustup-without-rust-src",
-                vars: vec![var("RUSTC", &rustup)],
-                succeeds: false,
-                says: vec!["was not found".into(), "RUSTC=/usr/bin/rustc".into()],
-            });
-        }
+    let skip = rustup_skip(&rustup);
+    Case {
+        name: "rustup-without-rust-src",
+        vars: vec![var("RUSTC", &rustup)],
+        succeeds: false,
+        says: vec!["was not found".into(), "RUSTC=/usr/bin/rustc".into()],
+        skip,
     }
-    Ok(cases)
+}
+
+/// Why the case for the rustup compiler at `rustup` cannot run here, if
+/// it cannot: there is none, it cannot run, or it has its library source.
+fn rustup_skip(rustup: &Path) -> Option<String> {
+    if !rustup.exists() {
+        return Some(format!(
+            "no rustup here ({} does not exist): the case needs rustup's rustc without rust-src",
+            rustup.display()
+        ));
+    }
+    match crate::util::output(std::process::Command::new(rustup).args(["--print", "sysroot"])) {
+        Err(e) => Some(format!(
+            "rustup's rustc ({}) cannot say its sysroot (no default toolchain?): {e:#}",
+            rustup.display()
+        )),
+        Ok(sysroot)
+            if Path::new(&sysroot)
+                .join("lib/rustlib/src/rust/library/core")
+                .exists() =>
+        {
+            Some(format!(
+                "rustup's rustc here has its library source (rust-src is installed in {sysroot}), \
+                 so it is not the broken toolchain this case needs"
+            ))
+        }
+        Ok(_) => None,
+    }
 }
 
 /// Runs every case against the tree; one outcome each.
@@ -184,6 +226,10 @@ pub fn check(ctx: &Ctx, tree: &Path) -> Result<Vec<Outcome>> {
     let mut outcomes = Vec::new();
     for case in cases(ctx, &fake)? {
         let name = format!("rustavailable.{}", case.name);
+        if let Some(why) = case.skip {
+            outcomes.push(Outcome::skip(name, why));
+            continue;
+        }
         let result = build::make(ctx, tree, &out, Arch::X86_64, build::Rustc::Current)?
             .args(&case.vars)
             .arg("rustavailable")
@@ -217,4 +263,39 @@ pub fn check(ctx: &Ctx, tree: &Path) -> Result<Vec<Outcome>> {
         });
     }
     Ok(outcomes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rustup_case_says_why_it_is_skipped() {
+        let dir = std::env::temp_dir().join(format!("xtask-rustavailable-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let sysroot = dir.join("sysroot");
+        fs::create_dir_all(&sysroot).unwrap();
+        let why = rustup_skip(&dir.join("none/rustc")).unwrap();
+        assert!(why.starts_with("no rustup here"), "{why}");
+        let failing = script(
+            &dir,
+            "failing",
+            "echo 'error: no default toolchain' >&2; exit 1",
+        )
+        .unwrap();
+        let why = rustup_skip(&failing).unwrap();
+        assert!(
+            why.contains("cannot say its sysroot") && why.contains("no default toolchain"),
+            "{why}"
+        );
+        let rustc = script(&dir, "rustc", &format!("echo {}", sysroot.display())).unwrap();
+        // Without rust-src: the case runs.
+        assert_eq!(rustup_skip(&rustc), None);
+        fs::create_dir_all(sysroot.join("lib/rustlib/src/rust/library/core")).unwrap();
+        let why = rustup_skip(&rustc).unwrap();
+        assert!(why.contains("has its library source"), "{why}");
+        let case = rustup_case(&|k: &str, v: &Path| format!("{k}={}", v.display()));
+        assert_eq!(case.name, "rustup-without-rust-src");
+        fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -564,3 +564,16 @@ fn check_each(ctx: &Ctx, arch: Arch) -> Result<()> {
     ));
     Ok(())
 }
+
+#[cfg(test)]
+mod tmp_probe {
+    #[test]
+    #[ignore]
+    fn tmp_probe_run() {
+        let r = super::spdx_check_runs(
+            std::path::Path::new("/tmp/probe-wt"),
+            std::path::Path::new("/tmp/probe-out"),
+        );
+        println!("RESULT: {:?}", r.as_ref().map_err(|e| format!("{e:#}")));
+    }
+}

@@ -222,7 +222,8 @@ fn kernels(ctx: &Ctx, selected: &dyn Fn(&str) -> bool, record: &mut Record) -> R
                             .into_iter()
                             .map(|o| Outcome::fail(o.name, why)),
                     );
-                    outcomes.extend(checks::not_run(s, why));
+                    outcomes.extend(checks::not_run(s, false, why));
+                    outcomes.extend(checks::not_run(s, true, why));
                 }
                 continue;
             }
@@ -230,7 +231,7 @@ fn kernels(ctx: &Ctx, selected: &dyn Fn(&str) -> bool, record: &mut Record) -> R
         // Checks that change the kernel run after all of its scenarios.
         let mut later = Vec::new();
         for s in &group {
-            let run = runner::run(ctx, &kernel, s, Show::Quiet);
+            let run = runner::boot_and_check(ctx, &kernel, s, Show::Quiet);
             for (boot, n) in run.boots.iter().zip(1..) {
                 record.boot(&if n == 1 { s.id() } else { format!("{}.run{n}", s.id()) }, boot);
                 for m in &boot.metrics {
@@ -241,7 +242,10 @@ fn kernels(ctx: &Ctx, selected: &dyn Fn(&str) -> bool, record: &mut Record) -> R
             outcomes.extend(run.outcomes.iter().cloned());
             later.push((s.id(), run));
         }
-        for (id, run) in later {
+        for (s, (id, run)) in group.iter().zip(later) {
+            let more = runner::last_checks(ctx, &kernel, s, &run);
+            report(&more);
+            outcomes.extend(more);
             runs.insert(id, (kernel.clone(), run));
         }
     }
