@@ -449,9 +449,9 @@ fn spdxcheck_diagnosis(tree: &Path) -> String {
             "`{} scripts/spdxcheck.py -` refuses it ({out}), but checkpatch did not",
             python.display()
         ),
-        Err(e) => format!(
-            "{e:#}\n(python3-ply and python3-git provide the modules spdxcheck.py needs)"
-        ),
+        Err(e) => {
+            format!("{e:#}\n(python3-ply and python3-git provide the modules spdxcheck.py needs)")
+        }
     }
 }
 
@@ -491,7 +491,10 @@ mod tests {
                    is not supported in LICENSES/...\n#20: FILE: x.c:1:\n";
         assert!(spdx_refused(out, "GPL-2.0-or-latr"));
         assert!(!spdx_refused(out, "GPL-2.0"));
-        assert!(!spdx_refused("total: 0 errors, 0 warnings, 3 lines checked\n", "GPL-2.0-or-latr"));
+        assert!(!spdx_refused(
+            "total: 0 errors, 0 warnings, 3 lines checked\n",
+            "GPL-2.0-or-latr"
+        ));
     }
 
     #[test]
@@ -563,17 +566,4 @@ fn check_each(ctx: &Ctx, arch: Arch) -> Result<()> {
         util::fmt_duration(start.elapsed())
     ));
     Ok(())
-}
-
-#[cfg(test)]
-mod tmp_probe {
-    #[test]
-    #[ignore]
-    fn tmp_probe_run() {
-        let r = super::spdx_check_runs(
-            std::path::Path::new("/tmp/probe-wt"),
-            std::path::Path::new("/tmp/probe-out"),
-        );
-        println!("RESULT: {:?}", r.as_ref().map_err(|e| format!("{e:#}")));
-    }
 }

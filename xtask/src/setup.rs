@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Packages from Debian 12 ("bookworm") itself. They are installed without
-/// their recommendations (which would add cargo, LLVM 22 for rust-lld,
-/// Python's YAML and Pygments, X11 libraries for ssh...), so anything the
+/// their recommendations, which would add Debian's cargo, rust-lld with all
+/// of LLVM 22 (Debian's rustc links with `cc`), LLVM 19's development files
+/// and test tools, an ssh client with X11 libraries and more; what the
 /// project needs beyond their dependencies is named here.
 const PACKAGES: &[&str] = &[
     // The C toolchain the kernel is built with.
@@ -216,7 +217,13 @@ pub fn bindgen(ctx: &Ctx) -> Result<PathBuf> {
     ));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
-        .args(["install", "--locked", "--quiet", "--version", BINDGEN_VERSION])
+        .args([
+            "install",
+            "--locked",
+            "--quiet",
+            "--version",
+            BINDGEN_VERSION,
+        ])
         .args(["bindgen-cli", "--root"])
         .arg(&root)
         .env(
@@ -450,8 +457,8 @@ mod tests {
     /// The pinned bindgen must be one the series' own check accepts.
     #[test]
     fn bindgen_pin_meets_the_series_minimum() {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../linux/scripts/rust_is_available.sh");
+        let script =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../linux/scripts/rust_is_available.sh");
         let text = fs::read_to_string(script).unwrap();
         let min = text
             .lines()
