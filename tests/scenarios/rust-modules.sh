@@ -13,23 +13,23 @@ M=/lib/modules
 P=/sys/module/rust_module_parameters/parameters
 
 # cpu_feature NAME LINE...: pass NAME if one of the LINEs is in the kernel
-# log, else fail with the "CPU features: detected:" lines it has. The
-# lines are arch/arm64/kernel/cpufeature.c's: "detected: " and the
-# capability's .desc, after its pr_fmt "CPU features: ". The boot CPU's
-# features are printed at info level, below the console's, so they are
-# looked for in dmesg.
+# log (after the time stamp), else fail with the features it says were
+# detected. The lines are arch/arm64/kernel/cpufeature.c's: its pr_fmt
+# "CPU features: ", then "detected: " and the capability's .desc.
 cpu_feature() {
 	_t=$1; shift
 	_log=$(dmesg | sed 's/^\[[^]]*\] //')
+	_none=
 	for _want in "$@"; do
 		if printf '%s\n' "$_log" | grep -qxF "$_want"; then
 			pass "$_t"
 			return 0
 		fi
+		_none="${_none:+$_none or }'$_want'"
 	done
-	_found=$(printf '%s\n' "$_log" | grep '^CPU features: detected: ' |
-		sed 's/^CPU features: detected: //' | tr '\n' ';' | sed 's/;$//; s/;/; /g')
-	fail "$_t" "not in the kernel log: '$*'; it has CPU features detected: ${_found:-none} (QEMU's cortex-a57 has neither PAC nor BTI)"
+	_found=$(printf '%s\n' "$_log" | sed -n 's/^CPU features: detected: //p' |
+		tr '\n' ';' | sed 's/;$//; s/;/; /g')
+	fail "$_t" "no line $_none in the kernel log; CPU features detected: ${_found:-none} (QEMU's cortex-a57 has neither PAC nor BTI)"
 	return 1
 }
 
