@@ -1,37 +1,23 @@
 //! `cargo xtask`: the tool that turns this repository into a patch series
 //! against Linux 5.10, builds kernels from it and tests them in QEMU.
 //!
-//! Every command lives in its own module; `util` holds what they share.
+//! Every command lives in its own module under `commands`, on top of the
+//! layers below it (see `leaf`).
 
 mod args;
-mod base;
-mod bench;
-mod boot;
-mod build;
 mod checks;
-mod console;
-mod cpio;
-mod devtargets;
-mod doctests;
-mod equivalence;
-mod initramfs;
-mod klog;
-mod manifest;
-mod outcome;
-mod results;
-mod run;
-mod runner;
-mod rustavailable;
-mod scenario;
-mod series;
-mod setup;
-mod test;
+mod commands;
+mod guest;
+mod host;
+mod kernel;
+mod leaf;
+mod source;
 mod tree;
-mod util;
 
 use anyhow::Result;
 use args::Args;
-use util::Ctx;
+use checks::doctests;
+use leaf::ctx::Ctx;
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -73,15 +59,15 @@ fn main() {
     let mut args = Args::from_env();
     let command = args.command();
     let result = match command.as_deref() {
-        Some("setup") => Ctx::new().and_then(|ctx| setup::command(&ctx, &mut args)),
-        Some("series") => Ctx::new().and_then(|ctx| series::command(&ctx, &mut args)),
-        Some("tree") => Ctx::new().and_then(|ctx| tree::command(&ctx, &mut args)),
-        Some("sync") => Ctx::new().and_then(|ctx| tree::sync_command(&ctx, &mut args)),
-        Some("build") => Ctx::new().and_then(|ctx| build::command(&ctx, &mut args)),
-        Some("boot") => Ctx::new().and_then(|ctx| boot::command(&ctx, &mut args)),
-        Some("run") => Ctx::new().and_then(|ctx| run::command(&ctx, &mut args)),
-        Some("test") => Ctx::new().and_then(|ctx| test::command(&ctx, &mut args)),
-        Some("bench") => Ctx::new().and_then(|ctx| bench::command(&ctx, &mut args)),
+        Some("setup") => Ctx::new().and_then(|ctx| commands::setup::command(&ctx, &mut args)),
+        Some("series") => Ctx::new().and_then(|ctx| commands::series::command(&ctx, &mut args)),
+        Some("tree") => Ctx::new().and_then(|ctx| commands::tree::command(&ctx, &mut args)),
+        Some("sync") => Ctx::new().and_then(|ctx| commands::sync::command(&ctx, &mut args)),
+        Some("build") => Ctx::new().and_then(|ctx| commands::build::command(&ctx, &mut args)),
+        Some("boot") => Ctx::new().and_then(|ctx| commands::boot::command(&ctx, &mut args)),
+        Some("run") => Ctx::new().and_then(|ctx| commands::run::command(&ctx, &mut args)),
+        Some("test") => Ctx::new().and_then(|ctx| commands::test::command(&ctx, &mut args)),
+        Some("bench") => Ctx::new().and_then(|ctx| commands::bench::command(&ctx, &mut args)),
         Some("help") | None => {
             print!("{USAGE}");
             return;

@@ -1,54 +1,15 @@
-//! What every command shares: where things live, running programs, logs.
+//! Running programs and logging what they do: progress lines, commands
+//! as a shell would show them, long commands with their output in a log,
+//! and the small file and time helpers that go with them.
 
 use anyhow::{bail, Context, Result};
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-/// Where the repository, its build directory and the download cache are.
-pub struct Ctx {
-    /// The top of this repository.
-    pub root: PathBuf,
-    /// `build/` in the repository: everything generated, never committed.
-    pub build: PathBuf,
-    /// Downloads and the base repository, kept outside the repository.
-    pub cache: PathBuf,
-}
-
-impl Ctx {
-    pub fn new() -> Result<Self> {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .context("xtask has no parent directory")?
-            .to_path_buf();
-        let cache = match std::env::var_os("XTASK_CACHE") {
-            Some(dir) => PathBuf::from(dir),
-            None => {
-                let base = std::env::var_os("XDG_CACHE_HOME")
-                    .map(PathBuf::from)
-                    .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-                    .context("neither XDG_CACHE_HOME nor HOME is set")?;
-                base.join("linux-rust-5.10")
-            }
-        };
-        let build = root.join("build");
-        fs::create_dir_all(&build)?;
-        fs::create_dir_all(&cache)?;
-        Ok(Self { root, build, cache })
-    }
-
-    pub fn logs(&self) -> Result<PathBuf> {
-        let dir = self.build.join("logs");
-        fs::create_dir_all(&dir)?;
-        Ok(dir)
-    }
-}
-
-pub use crate::outcome::Outcome;
 
 /// Prints a progress line for a step.
 pub fn step(msg: impl std::fmt::Display) {

@@ -3,15 +3,21 @@
 //! work: its lines, and the power button going through it.
 
 use crate::args::Args;
-use crate::scenario;
-use crate::util::{step, Ctx};
-use crate::{boot, build};
+use crate::checks::registry;
+use crate::checks::runner;
+use crate::commands::{ensure, Needs};
+use crate::guest::boot;
+use crate::guest::scenario;
+use crate::kernel::build;
+use crate::leaf::ctx::Ctx;
+use crate::leaf::process::step;
 use anyhow::Result;
 
 pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     args.finish()?;
-    let all = scenario::load(&ctx.root)?;
+    let all = scenario::load(&ctx.root, &registry::names())?;
     let demo = scenario::find(&all, "demo", None)?;
+    ensure(ctx, &Needs::boot([&demo]))?;
     let spec = demo.spec();
     let kernel = build::build(ctx, &spec.tree(ctx)?, &spec)?;
     step(format!(
@@ -19,7 +25,7 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
         kernel.name,
         demo.id()
     ));
-    let run = crate::runner::run(ctx, &kernel, &demo, boot::Show::Guest);
-    crate::runner::finish(ctx, "run", &demo, &run)
+    let run = runner::run(ctx, &kernel, &demo, boot::Show::Guest);
+    runner::finish(ctx, "run", &demo, &run)
         .map_err(|e| anyhow::anyhow!("the demonstration did not go as expected: {e:#}"))
 }

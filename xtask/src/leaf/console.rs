@@ -17,8 +17,8 @@
 //!                          kernel log, `kmsg`; a sysfs listing, ...)
 //! ```
 
-use crate::klog::{self, Trouble};
-use crate::outcome::Status;
+use crate::leaf::klog::{self, Trouble};
+use crate::leaf::outcome::Status;
 
 /// Something seen on the console.
 #[derive(Debug, Clone, PartialEq)]

@@ -13,10 +13,12 @@
 //! a run killed outright, by the next run (`restore_leftover`, from a copy
 //! saved in `build/broken-example.orig` before the file was broken).
 
-use crate::boot;
-use crate::build::Kernel;
-use crate::scenario::Scenario;
-use crate::util::{self, note, step, Ctx, Outcome};
+use crate::guest::boot;
+use crate::guest::scenario::Scenario;
+use crate::kernel::build::Kernel;
+use crate::leaf::ctx::Ctx;
+use crate::leaf::outcome::Outcome;
+use crate::leaf::process::{self, note, step};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::fs;
@@ -334,7 +336,7 @@ pub fn broken_example(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario) -> Vec<Ou
         let log = ctx
             .logs()?
             .join(format!("build-{}-broken-example.log", kernel.name));
-        util::run_logged(
+        process::run_logged(
             kernel.make(ctx)?.arg("-j2").arg(kernel.arch.image_target()),
             &log,
             "rebuild with a broken example",
@@ -533,7 +535,7 @@ mod tests {
         assert!(out.iter().all(|o| o.passed()), "{out:?}");
         let names: Vec<&str> = out.iter().map(|o| o.name.as_str()).collect();
         assert_eq!(names, BROKEN_OUTCOMES);
-        let declared = crate::checks::find("broken-example").unwrap().outcomes;
+        let declared = crate::checks::registry::find("broken-example").unwrap().outcomes;
         assert_eq!(declared, BROKEN_OUTCOMES);
     }
 
@@ -714,7 +716,7 @@ mod tests {
         let path = dir.join("str.rs");
         fs::write(&path, SOURCE).unwrap();
         let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "doctests::tests::breaks_a_file_and_waits"])
+            .args(["--exact", "checks::doctests::tests::breaks_a_file_and_waits"])
             .args(["--ignored", "--nocapture", "--test-threads=1"])
             .env("XTASK_TEST_BROKEN_DIR", &dir)
             .stdout(std::process::Stdio::piped())

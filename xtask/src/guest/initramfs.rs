@@ -2,11 +2,12 @@
 //! as /init, its helper library, the scenario script, and every C program
 //! in `tests/initramfs/` compiled statically for the guest with clang.
 
-use crate::build::Arch;
-use crate::cpio::Cpio;
-use crate::scenario::Scenario;
-use crate::setup::{self, LLVM_BIN};
-use crate::util::{self, Ctx};
+use crate::guest::scenario::Scenario;
+use crate::host::toolchain::{self, LLVM_BIN};
+use crate::leaf::arch::Arch;
+use crate::leaf::cpio::Cpio;
+use crate::leaf::ctx::Ctx;
+use crate::leaf::process;
 use anyhow::{Context, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -42,7 +43,7 @@ fn compile(source: &Path, headers: &[PathBuf], out: &Path, arch: Arch) -> Result
     ])
     .arg(out)
     .arg(source);
-    util::run(&mut cmd).with_context(|| format!("cannot compile {}", source.display()))
+    process::run(&mut cmd).with_context(|| format!("cannot compile {}", source.display()))
 }
 
 /// The guest programs for `arch`: (name in /bin, binary).
@@ -88,7 +89,7 @@ pub fn build(ctx: &Ctx, scenario: &Scenario, extra: &[(String, PathBuf)]) -> Res
         c.dir(d);
     }
     c.char_dev("dev/console", 0o600, 5, 1);
-    c.file("bin/busybox", 0o755, &read(setup::busybox(ctx, arch)?)?);
+    c.file("bin/busybox", 0o755, &read(toolchain::busybox(ctx, arch)?)?);
     c.symlink("bin/sh", "busybox");
     c.file("init", 0o755, &read(src.join("init"))?);
     c.file("etc/test-lib.sh", 0o644, &read(src.join("lib.sh"))?);
@@ -124,6 +125,6 @@ pub fn build(ctx: &Ctx, scenario: &Scenario, extra: &[(String, PathBuf)]) -> Res
         .build
         .join("initramfs")
         .join(format!("{}.cpio", scenario.id()));
-    util::write_if_changed(&out, &c.finish())?;
+    process::write_if_changed(&out, &c.finish())?;
     Ok(out)
 }

@@ -5,14 +5,21 @@
 //! `build/results/`.
 
 use crate::args::Args;
-use crate::boot::Show;
-use crate::build::{self, Kernel};
-use crate::outcome::{Counts, Outcome};
-use crate::results::{self, Record};
-use crate::runner::{self, Run};
-use crate::scenario::{self, Kind, Scenario};
-use crate::util::{self, step, Ctx};
-use crate::{boot, checks, equivalence, series, tree};
+use crate::checks::equivalence;
+use crate::checks::registry;
+use crate::checks::runner::{self, Run};
+use crate::checks::rustavailable;
+use crate::commands::{ensure, Needs};
+use crate::guest::boot::{self, Show};
+use crate::guest::results::{self, Record};
+use crate::guest::scenario::{self, Kind, Scenario};
+use crate::host::toolchain;
+use crate::kernel::build::{self, Kernel};
+use crate::leaf::ctx::Ctx;
+use crate::leaf::outcome::{Counts, Outcome};
+use crate::leaf::process::{self, step};
+use crate::tree::checkout;
+use crate::tree::export;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -26,7 +33,13 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
         return print_list(ctx);
     }
     let start = Instant::now();
-    crate::setup::packages()?;
+    ensure(
+        ctx,
+        &Needs {
+            packages: true,
+            ..Needs::default()
+        },
+    )?;
     let mut record = Record::new(ctx, "test");
     let selected = |group: &str| filter.as_deref().is_none_or(|f| selects(f, group));
     let mut outcomes = Vec::new();
@@ -36,7 +49,12 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
         outcomes.extend(unit);
     }
     if selected("series") {
-        let series = series::check(ctx, None)
+        let base = Needs {
+            base: true,
+            ..Needs::default()
+        };
+        let series = ensure(ctx, &base)
+            .and_then(|()| export::check(ctx, None))
             .unwrap_or_else(|e| vec![Outcome::fail("series", format!("{e:#}"))]);
         report(&series);
         outcomes.extend(series);
@@ -67,7 +85,7 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
         Ok(path) => println!("\nresults: {}", path.display()),
         Err(e) => println!("\ncannot write the results file: {e:#}"),
     }
-    println!("took {}", util::fmt_duration(start.elapsed()));
+    println!("took {}", process::fmt_duration(start.elapsed()));
     let counts = Counts::of(&record.outcomes);
     println!("{counts}");
     if counts.failed > 0 {
@@ -79,7 +97,7 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
 /// `cargo xtask test --list`: the scenarios with what they expect, and the
 /// checks they can declare.
 fn print_list(ctx: &Ctx) -> Result<()> {
-    for s in scenario::load(&ctx.root)? {
+    for s in scenario::load(&ctx.root, &registry::names())? {
         println!(
             "{:<28} {:<5} kernel {}; expects {} names from {}{}{}",
             s.id(),
@@ -100,7 +118,7 @@ fn print_list(ctx: &Ctx) -> Result<()> {
         );
     }
     println!("\nchecks:");
-    for c in checks::ALL {
+    for c in registry::ALL {
         println!("  {:<24} {} ({})", c.name, c.about, c.outcomes.join(", "));
     }
     Ok(())
@@ -111,7 +129,7 @@ fn print_list(ctx: &Ctx) -> Result<()> {
 /// pattern matching all of it.
 pub fn selects(pattern: &str, name: &str) -> bool {
     if pattern.contains('*') {
-        crate::scenario::matches(pattern, name)
+        scenario::matches(pattern, name)
     } else {
         name.contains(pattern)
     }
@@ -165,7 +183,7 @@ pub fn parse_cargo_test(text: &str) -> Vec<Outcome> {
 /// scenario on it, then compares the scenarios that must match or be
 /// measured against another.
 fn kernels(ctx: &Ctx, selected: &dyn Fn(&str) -> bool, record: &mut Record) -> Result<Vec<Outcome>> {
-    let all = scenario::load(&ctx.root)?;
+    let all = scenario::load(&ctx.root, &registry::names())?;
     let scenarios: Vec<&Scenario> = all
         .iter()
         .filter(|s| s.kind == Kind::Test && selected(&s.id()))
@@ -174,14 +192,6 @@ fn kernels(ctx: &Ctx, selected: &dyn Fn(&str) -> bool, record: &mut Record) -> R
     let want_rustavailable = selected("rustavailable");
     if scenarios.is_empty() && !want_rustavailable {
         return Ok(outcomes);
-    }
-    let repo = tree::checkout(ctx, false).context("cannot prepare build/tree")?;
-    record.tree_synced = Some(repo.synced);
-    record.tools(&crate::setup::tool_versions(ctx));
-    if want_rustavailable {
-        let checked = crate::rustavailable::check(ctx, &repo.dir)?;
-        report(&checked);
-        outcomes.extend(checked);
     }
     // A scenario compared with another needs that one's boot too.
     let mut needed: Vec<&Scenario> = scenarios.clone();
@@ -195,6 +205,18 @@ fn kernels(ctx: &Ctx, selected: &dyn Fn(&str) -> bool, record: &mut Record) -> R
                 needed.push(o);
             }
         }
+    }
+    let mut needs = Needs::boot(needed.iter().copied());
+    // rustavailable runs make with bindgen, and accepts the oldest rustc.
+    needs.minimum_rustc |= want_rustavailable;
+    ensure(ctx, &needs)?;
+    let repo = checkout::checkout(ctx, false).context("cannot prepare build/tree")?;
+    record.tree_synced = Some(repo.synced);
+    record.tools(&toolchain::tool_versions(ctx));
+    if want_rustavailable {
+        let checked = rustavailable::check(ctx, &repo.dir)?;
+        report(&checked);
+        outcomes.extend(checked);
     }
     let mut groups: BTreeMap<String, Vec<&Scenario>> = BTreeMap::new();
     for s in &needed {
@@ -222,8 +244,8 @@ fn kernels(ctx: &Ctx, selected: &dyn Fn(&str) -> bool, record: &mut Record) -> R
                             .into_iter()
                             .map(|o| Outcome::fail(o.name, why)),
                     );
-                    outcomes.extend(checks::not_run(s, false, why));
-                    outcomes.extend(checks::not_run(s, true, why));
+                    outcomes.extend(registry::not_run(s, false, why));
+                    outcomes.extend(registry::not_run(s, true, why));
                 }
                 continue;
             }
@@ -235,7 +257,7 @@ fn kernels(ctx: &Ctx, selected: &dyn Fn(&str) -> bool, record: &mut Record) -> R
             for (boot, n) in run.boots.iter().zip(1..) {
                 record.boot(&if n == 1 { s.id() } else { format!("{}.run{n}", s.id()) }, boot);
                 for m in &boot.metrics {
-                    util::note(format!("metric {} = {} {}", m.name, m.value, m.unit));
+                    process::note(format!("metric {} = {} {}", m.name, m.value, m.unit));
                 }
             }
             report(&run.outcomes);
@@ -290,9 +312,9 @@ fn kernels(ctx: &Ctx, selected: &dyn Fn(&str) -> bool, record: &mut Record) -> R
 
 /// Says how a step went as soon as it is over.
 fn report(outcomes: &[Outcome]) {
-    util::note(Counts::of(outcomes));
+    process::note(Counts::of(outcomes));
     for o in outcomes.iter().filter(|o| !o.passed()) {
-        util::note(format!(
+        process::note(format!(
             "{} {}: {}",
             o.label(),
             o.name,

@@ -1,20 +1,22 @@
-//! `cargo xtask boot`: boots a kernel in QEMU with a scenario's initramfs,
+//! Booting a kernel in QEMU with a scenario's initramfs: this module
 //! reads the serial console, presses the power button through the QEMU
 //! monitor when the guest asks, and turns what it saw into outcomes.
 
-use crate::args::Args;
-use crate::build::{self, Arch, Kernel};
-use crate::console::{Console, Event, Metric};
-use crate::{initramfs, klog};
-use crate::scenario::{self, Scenario};
-use crate::util::{self, note, step, Ctx, Outcome};
+use crate::guest::initramfs;
+use crate::guest::qemu;
+use crate::guest::scenario::Scenario;
+use crate::kernel::build::{self, Kernel};
+use crate::leaf::console::{Console, Event, Metric};
+use crate::leaf::ctx::Ctx;
+use crate::leaf::klog;
+use crate::leaf::outcome::Outcome;
+use crate::leaf::process::{self, note, step};
 use anyhow::{Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -27,80 +29,6 @@ pub enum Show {
     Guest,
     /// Every console line.
     All,
-}
-
-pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
-    let name = args.value("scenario")?.context("--scenario is required")?;
-    let arch = args.value("arch")?.map(|a| Arch::parse(&a)).transpose()?;
-    let verbose = args.flag("verbose");
-    args.finish()?;
-    let all = scenario::load(&ctx.root)?;
-    let scenario = scenario::find(&all, &name, arch)?;
-    let spec = scenario.spec();
-    let kernel = build::build(ctx, &spec.tree(ctx)?, &spec)?;
-    let show = if verbose { Show::All } else { Show::Guest };
-    let run = crate::runner::run(ctx, &kernel, &scenario, show);
-    crate::runner::finish(ctx, "boot", &scenario, &run)
-}
-
-/// The QEMU command line for `kernel` with the scenario's settings.
-fn qemu(kernel: &Kernel, scenario: &Scenario, initrd: &Path, monitor: &Path) -> Command {
-    let (binary, machine, cpu, console): (&str, &[&str], Option<&str>, &str) = match kernel.arch {
-        Arch::Arm64 => (
-            "qemu-system-aarch64",
-            &["-M", "virt"],
-            Some("cortex-a57"),
-            "ttyAMA0",
-        ),
-        Arch::X86_64 => ("qemu-system-x86_64", &[], None, "ttyS0"),
-    };
-    let q = &scenario.qemu;
-    let mut cmd = Command::new(binary);
-    cmd.args(machine);
-    if let Some(cpu) = q.cpu.as_deref().or(cpu) {
-        cmd.args(["-cpu", cpu]);
-    }
-    let mut append = format!("console={console} panic=-1");
-    for arg in &scenario.cmdline {
-        append.push(' ');
-        append.push_str(arg);
-    }
-    cmd.arg("-m")
-        .arg(q.memory.to_string())
-        .arg("-smp")
-        .arg(q.smp.to_string())
-        .args(["-display", "none", "-no-reboot", "-nic", "none"])
-        .args(&q.args)
-        .args(["-serial", "stdio", "-monitor"])
-        .arg(format!("unix:{},server=on,wait=off", monitor.display()))
-        .arg("-kernel")
-        .arg(&kernel.image)
-        .arg("-initrd")
-        .arg(initrd)
-        .arg("-append")
-        .arg(append);
-    cmd
-}
-
-/// Sends one command to QEMU's human monitor.
-fn monitor_command(socket: &Path, command: &str) -> Result<()> {
-    let mut s = UnixStream::connect(socket)
-        .with_context(|| format!("cannot reach the QEMU monitor at {}", socket.display()))?;
-    s.set_read_timeout(Some(Duration::from_secs(2)))?;
-    s.write_all(format!("{command}\n").as_bytes())?;
-    // Wait for the monitor to echo the command, so it has been read.
-    let mut seen = Vec::new();
-    let mut buf = [0; 256];
-    while let Ok(n) = s.read(&mut buf) {
-        if n == 0 {
-            break;
-        }
-        seen.extend_from_slice(&buf[..n]);
-        if String::from_utf8_lossy(&seen).matches("(qemu)").count() >= 2 {
-            break;
-        }
-    }
-    Ok(())
 }
 
 struct Guest {
@@ -207,8 +135,8 @@ pub fn boot_run(
     if show == Show::Quiet {
         step(format!("booting {id} (console: build/logs/{log_name})"));
     }
-    let mut cmd = qemu(kernel, scenario, &initrd, &monitor);
-    let command_line = util::describe(&cmd);
+    let mut cmd = qemu::command_line(kernel, scenario, &initrd, &monitor);
+    let command_line = process::describe(&cmd);
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -317,7 +245,7 @@ pub fn boot_run(
                 if show != Show::Quiet {
                     println!("  * pressing the power button (QEMU monitor: system_powerdown)");
                 }
-                if let Err(e) = monitor_command(&monitor, "system_powerdown") {
+                if let Err(e) = qemu::monitor_command(&monitor, "system_powerdown") {
                     problems.push(format!("{e:#}"));
                 }
             }
@@ -354,7 +282,7 @@ pub fn boot_run(
     if show == Show::Quiet {
         note(format!(
             "{id} ran for {}",
-            util::fmt_duration(start.elapsed())
+            process::fmt_duration(start.elapsed())
         ));
     }
     if done && !boot.blobs.contains_key("kmsg") {
@@ -364,7 +292,7 @@ pub fn boot_run(
     let mut seen = BTreeSet::new();
     problems.retain(|p| seen.insert(p.clone()) && !klog::allowed(p, &scenario.allow_log));
 
-    let tail = util::tail(&recent.join("\n"), 25);
+    let tail = process::tail(&recent.join("\n"), 25);
     results.push(match (ended, done) {
         (Some(why), _) => Outcome::fail(format!("{id}.boot"), format!("{why}; last console lines:\n{tail}")),
         (None, false) => Outcome::fail(
@@ -447,7 +375,7 @@ mod tests {
         let text = "[[scenario]]\nname = \"s\"\narch = \"arm64\"\nscript = \"x\"\n\
                     kunit = [\"suite\"]\nallow_skip = [\"maybe\"]\ntimeout = 5\n";
         let lists = |_: &str| Ok("one\nmaybe\nnever\n".to_string());
-        crate::scenario::parse(text, lists, |_| true).unwrap().remove(0)
+        crate::guest::scenario::parse(text, lists, |_| true, &crate::checks::registry::names()).unwrap().remove(0)
     }
 
     fn find<'a>(out: &'a [Outcome], name: &str) -> &'a Outcome {

@@ -4,9 +4,11 @@
 //! of the tools. Written to `build/results/COMMAND-UNIXTIME.json`, and
 //! copied to `build/results/COMMAND-latest.json`.
 
-use crate::console::Metric;
-use crate::outcome::{Counts, Outcome};
-use crate::util::{self, Ctx};
+use crate::guest::boot::Boot;
+use crate::leaf::console::Metric;
+use crate::leaf::ctx::Ctx;
+use crate::leaf::outcome::{Counts, Outcome};
+use crate::leaf::process;
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -61,7 +63,7 @@ fn now() -> u64 {
 
 impl Record {
     pub fn new(ctx: &Ctx, command: &str) -> Self {
-        let commit = util::output(
+        let commit = process::output(
             Command::new("git")
                 .current_dir(&ctx.root)
                 .args(["describe", "--always", "--dirty"]),
@@ -91,14 +93,14 @@ impl Record {
         }
         for (name, cmd) in tools {
             let mut cmd = Command::new(cmd.get_program());
-            let version = util::output(&mut cmd.arg("--version"))
+            let version = process::output(cmd.arg("--version"))
                 .map(|v| v.lines().next().unwrap_or("").to_string())
                 .unwrap_or_else(|e| format!("not available ({e:#})"));
             self.tools.insert(name.to_string(), version);
         }
     }
 
-    pub fn boot(&mut self, scenario: &str, boot: &crate::boot::Boot) {
+    pub fn boot(&mut self, scenario: &str, boot: &Boot) {
         self.metrics.extend(boot.metrics.iter().cloned());
         self.boots.push(BootRecord {
             scenario: scenario.to_string(),

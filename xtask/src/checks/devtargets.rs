@@ -5,16 +5,20 @@
 //! into its demangled name and source line, and rustdoc finds an example
 //! on every public item of the kernel crate that should have one.
 
-use crate::build::Kernel;
-use crate::setup::LLVM_BIN;
-use crate::util::{self, Ctx, Outcome};
+use crate::host::toolchain::{self, LLVM_BIN};
+use crate::kernel::build::Kernel;
+use crate::leaf::arch::Rustc;
+use crate::leaf::ctx::Ctx;
+use crate::leaf::kconfig::parse_config;
+use crate::leaf::outcome::Outcome;
+use crate::leaf::process;
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::Command;
 
 fn make(ctx: &Ctx, kernel: &Kernel, args: &[&str], log: &str) -> Result<String> {
     let path = ctx.logs()?.join(format!("{log}-{}.log", kernel.name));
-    util::run_logged(kernel.make(ctx)?.args(args), &path, log)?;
+    process::run_logged(kernel.make(ctx)?.args(args), &path, log)?;
     Ok(std::fs::read_to_string(path)?)
 }
 
@@ -109,7 +113,7 @@ pub fn example_coverage(ctx: &Ctx, kernel: &Kernel) -> Result<()> {
             missing.join("\n")
         );
     }
-    util::note(format!(
+    process::note(format!(
         "rustdoc: all {} public items of the kernel crate documented, all {} that need an example have one",
         items.0, items.1
     ));
@@ -133,7 +137,7 @@ fn decode_stacktrace(kernel: &Kernel) -> Result<()> {
         .collect();
     // Generic code of other crates instantiated in the sample mentions it
     // too: take a function of the sample itself.
-    let demangled = util::output_with_input(
+    let demangled = process::output_with_input(
         &mut Command::new(format!("{LLVM_BIN}/llvm-cxxfilt")),
         candidates.join("\n").as_bytes(),
     )?;
@@ -142,9 +146,9 @@ fn decode_stacktrace(kernel: &Kernel) -> Result<()> {
         .zip(demangled.lines())
         .find(|(_, d)| d.starts_with("rust_minimal::") || d.starts_with("<rust_minimal::"))
         .context("no function of the rust_minimal sample in System.map")?;
-    let path = crate::setup::llvm_path();
+    let path = toolchain::llvm_path();
     let line = format!("[    1.000000]  {symbol}+0x4/0x40\n");
-    let out = util::output_with_input(
+    let out = process::output_with_input(
         Command::new(kernel.tree.join("scripts/decode_stacktrace.sh"))
             .arg(kernel.out.join("vmlinux"))
             .arg(&kernel.tree)
@@ -171,7 +175,7 @@ pub fn check_x86_hardening(ctx: &Ctx, kernel: &Kernel) -> Vec<Outcome> {
     let id = |what: &str| what.to_string();
     let object = kernel.out.join("rust/kernel.o");
     let tool = |name: &str, args: &[&str]| {
-        util::output(
+        process::output(
             Command::new(format!("{LLVM_BIN}/{name}"))
                 .args(args)
                 .arg(&object),
@@ -235,7 +239,7 @@ fn objtool_quiet(ctx: &Ctx, kernel: &Kernel) -> Result<()> {
     let stale: Vec<&String> = objects.iter().filter(|o| !built.contains(*o)).collect();
     let mut rebuilt_text = String::new();
     if !stale.is_empty() {
-        util::note(format!(
+        process::note(format!(
             "objtool: {} of {} Rust objects were not built by the last build; rebuilding them (log: build/logs/objtool-rebuild-{}.log)",
             stale.len(),
             objects.len(),
@@ -249,7 +253,7 @@ fn objtool_quiet(ctx: &Ctx, kernel: &Kernel) -> Result<()> {
             format!("-j{}", jobs()),
             kernel.arch.image_target().to_string(),
         ];
-        if crate::build::parse_config(&config)
+        if parse_config(&config)
             .get("CONFIG_MODULES")
             .map(String::as_str)
             == Some("y")
@@ -265,7 +269,7 @@ fn objtool_quiet(ctx: &Ctx, kernel: &Kernel) -> Result<()> {
             .collect();
         for o in &gone {
             remove_if_there(&kernel.out.join(cmd_file(o)))?;
-            util::note(format!(
+            process::note(format!(
                 "objtool: {o} is no longer built, a leftover: dropped"
             ));
         }
@@ -293,7 +297,7 @@ fn objtool_quiet(ctx: &Ctx, kernel: &Kernel) -> Result<()> {
             unseen.join(", ")
         );
     }
-    util::note(format!(
+    process::note(format!(
         "objtool: quiet on all {} Rust objects",
         objects.len()
     ));
@@ -433,7 +437,7 @@ pub fn check_arm64_hardening(_ctx: &Ctx, kernel: &Kernel) -> Vec<Outcome> {
     ]
     .iter()
     .map(|(name, object)| {
-        let result = util::output(
+        let result = process::output(
             Command::new(format!("{LLVM_BIN}/llvm-readelf"))
                 .arg("--notes")
                 .arg(kernel.out.join(object)),
@@ -459,21 +463,21 @@ pub fn check_arm64_hardening(_ctx: &Ctx, kernel: &Kernel) -> Vec<Outcome> {
 pub fn rustc_version(ctx: &Ctx, kernel: &Kernel) -> Outcome {
     let result = (|| {
         let config = std::fs::read_to_string(kernel.out.join(".config"))?;
-        let text = crate::build::parse_config(&config)
+        let text = parse_config(&config)
             .get("CONFIG_RUSTC_VERSION_TEXT")
             .cloned()
             .context("the kernel has no CONFIG_RUSTC_VERSION_TEXT: is Rust enabled?")?;
         let want = match kernel.spec.rustc {
-            crate::build::Rustc::Minimum => crate::setup::minimum_rustc_version(ctx)?,
-            crate::build::Rustc::Current => {
-                let v = util::output(Command::new("/usr/bin/rustc").arg("--version"))?;
+            Rustc::Minimum => toolchain::minimum_rustc_version(ctx)?,
+            Rustc::Current => {
+                let v = process::output(Command::new("/usr/bin/rustc").arg("--version"))?;
                 v.split_whitespace().nth(1).unwrap_or_default().to_string()
             }
         };
         if !text.trim_matches('"').starts_with(&format!("rustc {want}")) {
             bail!("built with {text}, not rustc {want}");
         }
-        util::note(format!("{}: built with {text}", kernel.name));
+        process::note(format!("{}: built with {text}", kernel.name));
         Ok(())
     })();
     Outcome::from_result("matches", result)

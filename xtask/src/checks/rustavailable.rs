@@ -3,8 +3,11 @@
 //! can be broken. Broken toolchains are made of the real tools behind
 //! wrapper scripts, or of Debian's own too-old bindgen.
 
-use crate::build::{self, Arch};
-use crate::util::{Ctx, Outcome};
+use crate::host::toolchain::{self, LLVM_BIN};
+use crate::leaf::arch::{Arch, Rustc};
+use crate::leaf::ctx::Ctx;
+use crate::leaf::outcome::Outcome;
+use crate::leaf::process;
 use anyhow::Result;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -30,7 +33,7 @@ fn script(dir: &Path, name: &str, body: &str) -> Result<PathBuf> {
 }
 
 fn cases(ctx: &Ctx, fake: &Path) -> Result<Vec<Case>> {
-    let bindgen = crate::setup::bindgen(ctx)?;
+    let bindgen = toolchain::bindgen(ctx)?;
     let empty = fake.join("empty");
     fs::create_dir_all(&empty)?;
     let old_rustc = script(
@@ -62,7 +65,7 @@ fn cases(ctx: &Ctx, fake: &Path) -> Result<Vec<Case>> {
         "clang-15",
         &format!(
             "case \"$*\" in *-E*) echo '15.0.7' ;; *) exec {}/clang \"$@\" ;; esac",
-            crate::setup::LLVM_BIN
+            LLVM_BIN
         ),
     )?;
     // A libclang older than the minimum, as bindgen reports it when it
@@ -77,8 +80,8 @@ fn cases(ctx: &Ctx, fake: &Path) -> Result<Vec<Case>> {
             bindgen.display()
         ),
     )?;
-    let minimum = crate::setup::minimum_rustc(ctx)?;
-    let min_version = crate::setup::minimum_rustc_version(ctx)?;
+    let minimum = toolchain::minimum_rustc(ctx)?;
+    let min_version = toolchain::minimum_rustc_version(ctx)?;
     let var = |k: &str, v: &Path| format!("{k}={}", v.display());
     let mut cases = vec![
         Case {
@@ -198,7 +201,7 @@ fn rustup_skip(rustup: &Path) -> Option<String> {
             rustup.display()
         ));
     }
-    match crate::util::output(std::process::Command::new(rustup).args(["--print", "sysroot"])) {
+    match process::output(std::process::Command::new(rustup).args(["--print", "sysroot"])) {
         Err(e) => Some(format!(
             "rustup's rustc ({}) cannot say its sysroot (no default toolchain?): {e:#}",
             rustup.display()
@@ -230,7 +233,7 @@ pub fn check(ctx: &Ctx, tree: &Path) -> Result<Vec<Outcome>> {
             outcomes.push(Outcome::skip(name, why));
             continue;
         }
-        let result = build::make(ctx, tree, &out, Arch::X86_64, build::Rustc::Current)?
+        let result = toolchain::make(ctx, tree, &out, Arch::X86_64, Rustc::Current)?
             .args(&case.vars)
             .arg("rustavailable")
             .output()?;

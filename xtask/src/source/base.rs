@@ -3,16 +3,14 @@
 //! with the single commit `Linux 5.10.223`, kept in the cache. `LINUX_BASE`
 //! names another 5.10.y tarball or git tree instead.
 
-use crate::setup::PrivateApt;
-use crate::util::{self, note, step, Ctx};
+use crate::host::packages;
+use crate::leaf::ctx::Ctx;
+use crate::leaf::process::{self, note, step};
 use anyhow::{bail, Context, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const TARBALL: &str = "linux_5.10.223.orig.tar.xz";
-const SHA256: &str = "5272175427d036677539b9ef88a6bc30e455aca2d4fe9a942b2926ef7967ad20";
-const SOURCE_PACKAGE: &str = "linux=5.10.223-1";
 /// The date of the 5.10.223 release, so that the base commit is the same
 /// everywhere.
 const DATE: &str = "2024-07-27T12:00:00+0200";
@@ -24,12 +22,21 @@ pub struct Base {
     pub commit: String,
 }
 
-/// Makes sure the base exists and returns it.
+/// The tree `LINUX_BASE` names, if it names one.
+pub fn user_base() -> Option<PathBuf> {
+    std::env::var_os("LINUX_BASE")
+        .filter(|path| !path.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Makes sure the base exists and returns it. The pristine tarball must
+/// have been downloaded (`host::packages::fetch_pristine_tarball`) unless
+/// `LINUX_BASE` names another tree.
 pub fn ensure(ctx: &Ctx) -> Result<Base> {
-    match std::env::var_os("LINUX_BASE") {
-        Some(path) if !path.is_empty() => from_user(ctx, Path::new(&path)),
-        _ => {
-            let tarball = download(ctx)?;
+    match user_base() {
+        Some(path) => from_user(ctx, &path),
+        None => {
+            let tarball = packages::pristine_tarball(ctx)?;
             import(ctx, &tarball, "linux-5.10.223")
         }
     }
@@ -40,10 +47,10 @@ fn from_user(ctx: &Ctx, path: &Path) -> Result<Base> {
         .canonicalize()
         .with_context(|| format!("LINUX_BASE={} does not exist", path.display()))?;
     if path.is_file() {
-        let name = format!("user-{}", &util::sha256_file(&path)?[..16]);
+        let name = format!("user-{}", &process::sha256_file(&path)?[..16]);
         return import(ctx, &path, &name);
     }
-    let git_dir = util::output(util::git(&path).args([
+    let git_dir = process::output(process::git(&path).args([
         "rev-parse",
         "--path-format=absolute",
         "--git-common-dir",
@@ -54,8 +61,8 @@ fn from_user(ctx: &Ctx, path: &Path) -> Result<Base> {
             path.display()
         )
     })?;
-    let commit = util::output(util::git(&path).args(["rev-parse", "HEAD^{commit}"]))?;
-    let makefile = util::output(util::git(&path).args(["show", "HEAD:Makefile"]))?;
+    let commit = process::output(process::git(&path).args(["rev-parse", "HEAD^{commit}"]))?;
+    let makefile = process::output(process::git(&path).args(["show", "HEAD:Makefile"]))?;
     check_version(&makefile).with_context(|| format!("LINUX_BASE={}", path.display()))?;
     Ok(Base {
         git_dir: PathBuf::from(git_dir),
@@ -73,41 +80,6 @@ pub fn check_version(makefile: &str) -> Result<()> {
     Ok(())
 }
 
-/// Downloads the pristine tarball through apt, once, and checks it.
-fn download(ctx: &Ctx) -> Result<PathBuf> {
-    let dl = ctx.cache.join("dl");
-    let tarball = dl.join(TARBALL);
-    if tarball.exists() {
-        if util::sha256_file(&tarball)? == SHA256 {
-            return Ok(tarball);
-        }
-        note(format!(
-            "{} is corrupt; downloading it again",
-            tarball.display()
-        ));
-        fs::remove_file(&tarball)?;
-    }
-    step(format!(
-        "downloading {TARBALL} (122 MB) from Debian's archive"
-    ));
-    let apt = PrivateApt::new(
-        ctx,
-        "bullseye-src",
-        "deb-src http://deb.debian.org/debian bullseye main",
-        &[],
-    )?;
-    apt.fetch(
-        &["source", "--download-only", "--only-source", SOURCE_PACKAGE],
-        &dl,
-    )?;
-    let sum = util::sha256_file(&tarball).context("apt-get did not download the tarball")?;
-    if sum != SHA256 {
-        fs::remove_file(&tarball)?;
-        bail!("{TARBALL} has SHA-256 {sum}, expected {SHA256}");
-    }
-    Ok(tarball)
-}
-
 /// Turns a tarball into a bare repository with one commit, once.
 fn import(ctx: &Ctx, tarball: &Path, name: &str) -> Result<Base> {
     let dir = ctx.cache.join("base");
@@ -120,7 +92,7 @@ fn import(ctx: &Ctx, tarball: &Path, name: &str) -> Result<Base> {
             .args(args);
         c
     };
-    if let Ok(commit) = util::output(&mut git(&[
+    if let Ok(commit) = process::output(&mut git(&[
         "rev-parse",
         "--verify",
         "-q",
@@ -137,7 +109,7 @@ fn import(ctx: &Ctx, tarball: &Path, name: &str) -> Result<Base> {
     let _ = fs::remove_dir_all(&work);
     let _ = fs::remove_dir_all(&git_dir);
     fs::create_dir_all(&work)?;
-    util::run(
+    process::run(
         Command::new("tar")
             .arg("-xf")
             .arg(tarball)
@@ -148,20 +120,20 @@ fn import(ctx: &Ctx, tarball: &Path, name: &str) -> Result<Base> {
     let makefile = fs::read_to_string(work.join("Makefile"))
         .context("the tarball has no top-level Makefile")?;
     check_version(&makefile).with_context(|| tarball.display().to_string())?;
-    util::run(
+    process::run(
         Command::new("git")
             .args(["init", "-q", "--bare"])
             .arg(&git_dir),
     )?;
     // Force-add: upstream tracks a few files that its own .gitignore matches.
-    util::run(
+    process::run(
         git(&["--work-tree"])
             .arg(&work)
             .args(["add", "-A", "-f", "."]),
     )?;
-    let tree = util::output(&mut git(&["write-tree"]))?;
+    let tree = process::output(&mut git(&["write-tree"]))?;
     let title = version_title(&makefile);
-    let commit = util::output(
+    let commit = process::output(
         git(&["commit-tree", &tree, "-m", &title])
             .env("GIT_AUTHOR_NAME", "Pristine base")
             .env("GIT_AUTHOR_EMAIL", "base@xtask.invalid")
@@ -170,7 +142,7 @@ fn import(ctx: &Ctx, tarball: &Path, name: &str) -> Result<Base> {
             .env("GIT_COMMITTER_EMAIL", "base@xtask.invalid")
             .env("GIT_COMMITTER_DATE", DATE),
     )?;
-    util::run(&mut git(&["update-ref", "refs/heads/base", &commit]))?;
+    process::run(&mut git(&["update-ref", "refs/heads/base", &commit]))?;
     let _ = fs::remove_file(git_dir.join("index"));
     fs::remove_dir_all(&work)?;
     note(format!("base commit {commit} ({title})"));

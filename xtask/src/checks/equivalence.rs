@@ -20,9 +20,11 @@
 //! Everything compared comes from this run: the two builds' `.config`
 //! files and the two boots as the host read them, never an earlier log.
 
-use crate::boot::Boot;
-use crate::build::{parse_config, Kernel};
-use crate::util::{Ctx, Outcome};
+use crate::guest::boot::Boot;
+use crate::kernel::build::Kernel;
+use crate::leaf::ctx::Ctx;
+use crate::leaf::kconfig::parse_config;
+use crate::leaf::outcome::Outcome;
 use anyhow::{bail, Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;

@@ -8,11 +8,20 @@
 //! less, so both are shown.
 
 use crate::args::Args;
-use crate::build::{self, Arch, Spec};
-use crate::results::Record;
-use crate::scenario::{Kind, Scenario};
-use crate::setup::LLVM_BIN;
-use crate::util::{self, step, Ctx};
+use crate::checks::registry;
+use crate::checks::runner;
+use crate::commands::{ensure, Needs};
+use crate::guest::boot::Show;
+use crate::guest::results::{self, Record};
+use crate::guest::scenario::{self, Kind, Scenario};
+use crate::host::toolchain::{self, LLVM_BIN};
+use crate::kernel::build::{self, Spec};
+use crate::leaf::arch::Arch;
+use crate::leaf::ctx::Ctx;
+use crate::leaf::outcome::Counts;
+use crate::leaf::process::{self, step};
+use crate::source::repo::Repo;
+use crate::tree::checkout;
 use anyhow::{Context, Result};
 use std::fs;
 use std::path::Path;
@@ -38,8 +47,14 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     };
     let only_scenarios = args.flag("scenarios-only");
     args.finish()?;
-    let repo = crate::tree::checkout(ctx, false)?;
-    scenarios(ctx, &repo, &arches)?;
+    let all = scenario::load(&ctx.root, &registry::names())?;
+    let benches: Vec<&Scenario> = all
+        .iter()
+        .filter(|s| s.kind == Kind::Bench && arches.contains(&s.arch))
+        .collect();
+    ensure(ctx, &Needs::boot(benches.iter().copied()))?;
+    let repo = checkout::checkout(ctx, false)?;
+    scenarios(ctx, &repo, &benches)?;
     if only_scenarios {
         return Ok(());
     }
@@ -59,8 +74,8 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
         println!(
             "{:<14} {:>10} {:>10} {:>12} {:>12} {:>12} {:>10}",
             m.spec.name(),
-            util::fmt_duration(m.time),
-            util::fmt_duration(m.cpu),
+            process::fmt_duration(m.time),
+            process::fmt_duration(m.cpu),
             m.text,
             m.berkeley[0],
             m.berkeley[1],
@@ -74,9 +89,9 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
              ({:+.0}%; {} of wall-clock time), {:+} bytes of .text ({:+.2}%) and {:+} bytes \
              of text+data+bss",
             off.spec.arch.name(),
-            util::fmt_duration(on.cpu.saturating_sub(off.cpu)),
+            process::fmt_duration(on.cpu.saturating_sub(off.cpu)),
             percent(on.cpu.as_secs_f64(), off.cpu.as_secs_f64()),
-            util::fmt_duration(on.time.saturating_sub(off.time)),
+            process::fmt_duration(on.time.saturating_sub(off.time)),
             on.text as i64 - off.text as i64,
             percent(on.text as f64, off.text as f64),
             on.berkeley.iter().sum::<u64>() as i64 - off.berkeley.iter().sum::<u64>() as i64,
@@ -89,36 +104,31 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
     Ok(())
 }
 
-/// Boots every `kind = "bench"` scenario of `arches`, each kernel built
-/// once, and prints each metric of a scenario with a `compare` as a ratio
+/// Boots every `kind = "bench"` scenario of the chosen architectures
+/// (`benches`), each kernel built once, and prints each metric of a scenario with a `compare` as a ratio
 /// of its baseline's. The results file is `build/results/bench-*.json`.
-fn scenarios(ctx: &Ctx, repo: &crate::tree::Repo, arches: &[Arch]) -> Result<()> {
-    let all = crate::scenario::load(&ctx.root)?;
-    let benches: Vec<&Scenario> = all
-        .iter()
-        .filter(|s| s.kind == Kind::Bench && arches.contains(&s.arch))
-        .collect();
+fn scenarios(ctx: &Ctx, repo: &Repo, benches: &[&Scenario]) -> Result<()> {
     let mut record = Record::new(ctx, "bench");
     record.tree_synced = Some(repo.synced);
-    record.tools(&crate::setup::tool_versions(ctx));
-    for s in &benches {
+    record.tools(&toolchain::tool_versions(ctx));
+    for s in benches {
         let spec = s.spec();
         let kernel = build::build(ctx, &spec.tree_in(ctx, repo)?, &spec)?;
-        let run = crate::runner::run(ctx, &kernel, s, crate::boot::Show::Quiet);
+        let run = runner::run(ctx, &kernel, s, Show::Quiet);
         for o in run.outcomes.iter().filter(|o| !o.passed()) {
-            util::note(format!("{} {}: {}", o.label(), o.name, o.detail));
+            process::note(format!("{} {}: {}", o.label(), o.name, o.detail));
         }
         for boot in &run.boots {
             record.boot(&s.id(), boot);
         }
         record.outcomes.extend(run.outcomes);
     }
-    for s in &benches {
+    for s in benches {
         if let Some(other) = &s.compare {
             let baseline = format!("{}.{other}", s.arch.name());
             record
                 .ratios
-                .extend(crate::results::ratios(&record.metrics, &s.id(), &baseline));
+                .extend(results::ratios(&record.metrics, &s.id(), &baseline));
         }
     }
     println!();
@@ -126,12 +136,12 @@ fn scenarios(ctx: &Ctx, repo: &crate::tree::Repo, arches: &[Arch]) -> Result<()>
         println!("{:<50} {:>14} {}", m.name, m.value, m.unit);
     }
     if !record.ratios.is_empty() {
-        println!("\n{}", crate::results::ratio_table(&record.ratios));
+        println!("\n{}", results::ratio_table(&record.ratios));
     }
     let path = record.write(ctx)?;
     step(format!(
         "bench scenarios: {} (results: {})",
-        crate::outcome::Counts::of(&record.outcomes),
+        Counts::of(&record.outcomes),
         path.display()
     ));
     Ok(())
@@ -163,7 +173,7 @@ fn measure(ctx: &Ctx, tree: &Path, spec: Spec) -> Result<Measure> {
     let cpu = children_cpu_time()?.saturating_sub(cpu_before);
     let vmlinux = kernel.out.join("vmlinux");
     let size = |args: &[&str]| {
-        util::output(
+        process::output(
             Command::new(Path::new(LLVM_BIN).join("llvm-size"))
                 .args(args)
                 .arg(&vmlinux),

@@ -3,14 +3,15 @@
 //! boot` both go through here, so a scenario is judged the same way by
 //! both.
 
-use crate::boot::{self, Boot, Show};
-use crate::build::Kernel;
-use crate::checks::{self, Input};
-use crate::outcome::Outcome;
-use crate::scenario::Scenario;
-use crate::outcome::Counts;
-use crate::results::Record;
-use crate::util::{step, Ctx};
+use crate::checks::registry::{self, Input};
+use crate::guest::boot::{self, Boot, Show};
+use crate::guest::results::Record;
+use crate::guest::scenario::Scenario;
+use crate::host::toolchain;
+use crate::kernel::build::Kernel;
+use crate::leaf::ctx::Ctx;
+use crate::leaf::outcome::{Counts, Outcome};
+use crate::leaf::process::step;
 use anyhow::{bail, Result};
 
 /// Every boot of a scenario and everything it was judged on.
@@ -53,17 +54,17 @@ pub fn boot_and_check(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Sho
     }
     match boots.first() {
         Some(first) => {
-            for check in checks::declared(scenario).into_iter().filter(|c| !c.last) {
+            for check in registry::declared(scenario).into_iter().filter(|c| !c.last) {
                 let input = Input {
                     ctx,
                     kernel,
                     scenario,
                     boot: first,
                 };
-                outcomes.extend(checks::run(check, &input));
+                outcomes.extend(registry::run(check, &input));
             }
         }
-        None => outcomes.extend(checks::not_run(scenario, false, "the scenario never booted")),
+        None => outcomes.extend(registry::not_run(scenario, false, "the scenario never booted")),
     }
     Run { boots, outcomes }
 }
@@ -72,7 +73,7 @@ pub fn boot_and_check(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Sho
 /// scenario on that kernel booted).
 pub fn last_checks(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, run: &Run) -> Vec<Outcome> {
     let Some(first) = run.boots.first() else {
-        return checks::not_run(scenario, true, "the scenario never booted");
+        return registry::not_run(scenario, true, "the scenario never booted");
     };
     let input = Input {
         ctx,
@@ -80,10 +81,10 @@ pub fn last_checks(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, run: &Run) -
         scenario,
         boot: first,
     };
-    checks::declared(scenario)
+    registry::declared(scenario)
         .into_iter()
         .filter(|c| c.last)
-        .flat_map(|c| checks::run(c, &input))
+        .flat_map(|c| registry::run(c, &input))
         .collect()
 }
 
@@ -91,7 +92,7 @@ pub fn last_checks(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, run: &Run) -
 /// for `command`, and fails unless nothing failed.
 pub fn finish(ctx: &Ctx, command: &str, scenario: &Scenario, run: &Run) -> Result<()> {
     let mut record = Record::new(ctx, command);
-    record.tools(&crate::setup::tool_versions(ctx));
+    record.tools(&toolchain::tool_versions(ctx));
     for (boot, n) in run.boots.iter().zip(1..) {
         let id = if n == 1 {
             scenario.id()

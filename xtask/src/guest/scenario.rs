@@ -6,7 +6,9 @@
 //! kernel-level checks declared on it. `expected` turns that into the
 //! exact set of outcome names a run must produce.
 
-use crate::build::{Arch, Rustc, Spec};
+use crate::kernel::build::Spec;
+use crate::leaf::arch::{Arch, Rustc};
+use crate::leaf::console;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -238,23 +240,27 @@ impl Scenario {
     }
 }
 
-pub fn load(root: &Path) -> Result<Vec<Scenario>> {
+/// Loads `tests/scenarios.toml` under `root`; `checks` are the names of the
+/// checks a scenario may declare (see `checks::registry::names`).
+pub fn load(root: &Path, checks: &[&str]) -> Result<Vec<Scenario>> {
     let path = root.join("tests/scenarios.toml");
     let text =
         fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
     parse(&text, |list| {
         let file = root.join("tests/scenarios").join(format!("{list}.expect"));
         fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))
-    }, |script| root.join("tests/scenarios").join(format!("{script}.sh")).is_file())
+    }, |script| root.join("tests/scenarios").join(format!("{script}.sh")).is_file(), checks)
     .with_context(|| format!("in {}", path.display()))
 }
 
 /// Parses a scenarios file; `read_list` gives the text of an expectation
-/// list, `script_exists` says whether a guest script exists.
+/// list, `script_exists` says whether a guest script exists, and `checks`
+/// are the names of the checks there are.
 pub fn parse(
     text: &str,
     read_list: impl Fn(&str) -> Result<String>,
     script_exists: impl Fn(&str) -> bool,
+    checks: &[&str],
 ) -> Result<Vec<Scenario>> {
     let file: File = toml::from_str(text)?;
     let mut out: Vec<Scenario> = Vec::new();
@@ -275,7 +281,7 @@ pub fn parse(
                 if line.is_empty() || line.starts_with('#') {
                     continue;
                 }
-                if !crate::console::valid_name(line) {
+                if !console::valid_name(line) {
                     bail!("{what}: `{line}` in {list}.expect is not a valid name");
                 }
                 if expect.iter().any(|e| e == line) {
@@ -288,10 +294,10 @@ pub fn parse(
             }
         }
         for check in &raw.checks {
-            if !crate::checks::exists(check) {
+            if !checks.contains(&check.as_str()) {
                 bail!(
                     "{what}: no check `{check}`; there are: {}",
-                    crate::checks::names().join(", ")
+                    checks.join(", ")
                 );
             }
         }
@@ -378,7 +384,7 @@ mod tests {
     }
 
     fn parse_one(text: &str) -> Result<Scenario> {
-        let mut all = parse(text, lists, |s| s != "missing")?;
+        let mut all = parse(text, lists, |s| s != "missing", &crate::checks::registry::names())?;
         Ok(all.remove(0))
     }
 
@@ -459,7 +465,7 @@ mod tests {
             assert!(err.contains(why), "{extra}: {err}");
         }
         let twice = format!("{base}script = \"a\"\n{base}script = \"a\"\n");
-        assert!(format!("{:#}", parse(&twice, lists, |_| true).unwrap_err()).contains("twice"));
+        assert!(format!("{:#}", parse(&twice, lists, |_| true, &[]).unwrap_err()).contains("twice"));
     }
 
     #[test]
@@ -475,7 +481,7 @@ mod tests {
     #[test]
     fn the_repository_s_scenarios_load() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let all = load(root).unwrap();
+        let all = load(root, &crate::checks::registry::names()).unwrap();
         assert!(all.iter().any(|s| s.kind == Kind::Demo));
         assert!(all.iter().filter(|s| s.kind == Kind::Test).count() >= 5);
     }

@@ -1,154 +1,20 @@
-//! `cargo xtask series`: turns the manifest into one commit per patch on top
-//! of the base, exports them with `git format-patch`, proves that `git am`
-//! of the export gives back exactly the same trees and messages, and runs
-//! checkpatch on every patch. With `--check-each`, it builds the tree
-//! after every patch instead.
-//!
-//! Commits are made without a work tree, straight from `linux/`, `diffs/`
-//! and the base's objects through a private index, so they are cheap to
-//! make and the same inputs always give the same commit ids.
+//! The exported series: `git format-patch` of the series' commits with a
+//! cover letter, the proof that `git am` of the export gives back exactly
+//! the same trees and messages, and checkpatch on every patch.
 
-use crate::args::Args;
-use crate::build::{self, Arch, Spec};
-use crate::manifest::{Manifest, OVERLAY};
-use crate::tree;
-use crate::util::{self, git, note, step, Ctx, Outcome};
+use crate::leaf::ctx::Ctx;
+use crate::leaf::manifest::Manifest;
+use crate::leaf::outcome::Outcome;
+use crate::leaf::process::{self, git, note, step};
+use crate::source::repo;
+use crate::source::series::{self, person, Applied};
 use anyhow::{bail, Context, Result};
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
-
-/// The commits made for a manifest, in order.
-pub struct Applied {
-    pub base: String,
-    pub commits: Vec<String>,
-}
-
-impl Applied {
-    pub fn head(&self) -> &str {
-        self.commits.last().unwrap_or(&self.base)
-    }
-}
-
-/// Makes the series' commits in the repository at `repo` (which must hold
-/// the base's objects) and returns them. The work tree is not touched.
-pub fn apply(root: &Path, repo: &Path, base: &str, manifest: &Manifest) -> Result<Applied> {
-    let git_dir = PathBuf::from(util::output(
-        git(repo).args(["rev-parse", "--absolute-git-dir"]),
-    )?);
-    let index = git_dir.join("xtask-series.index");
-    let _ = fs::remove_file(&index);
-    let with_index = |args: &[&str]| {
-        let mut c = git(repo);
-        c.env("GIT_INDEX_FILE", &index).args(args);
-        c
-    };
-    util::run(&mut with_index(&["read-tree", base]))?;
-    let mut parent = base.to_string();
-    let mut commits = Vec::new();
-    for (i, patch) in manifest.patches.iter().enumerate() {
-        let what = format!("patch {} `{}`", i + 1, patch.name);
-        if !patch.files.is_empty() {
-            // Files the series adds must not exist upstream.
-            let existing = util::output(
-                git(repo)
-                    .args(["ls-tree", "-r", "--name-only", base, "--"])
-                    .args(&patch.files),
-            )?;
-            if let Some(f) = existing.lines().next() {
-                bail!(
-                    "{what}: linux/{f} exists upstream; a change to it belongs in diffs/{}.diff",
-                    patch.name
-                );
-            }
-            let paths: Vec<PathBuf> = patch
-                .files
-                .iter()
-                .map(|f| root.join(OVERLAY).join(f))
-                .collect();
-            let list: String = paths.iter().map(|p| format!("{}\n", p.display())).collect();
-            let ids = util::output_with_input(
-                git(repo).args(["hash-object", "-w", "--stdin-paths"]),
-                list.as_bytes(),
-            )?;
-            let mut info = String::new();
-            for ((file, path), id) in patch.files.iter().zip(&paths).zip(ids.lines()) {
-                let exec = fs::metadata(path)?.permissions().mode() & 0o111 != 0;
-                info += &format!("{} {id}\t{file}\n", if exec { "100755" } else { "100644" });
-            }
-            util::output_with_input(
-                &mut with_index(&["update-index", "--add", "--index-info"]),
-                info.as_bytes(),
-            )?;
-        }
-        let diff = Manifest::diff_path(root, patch);
-        if diff.exists() {
-            util::run(with_index(&["apply", "--cached", "--whitespace=nowarn"]).arg(&diff))
-                .with_context(|| format!("{what}: {} does not apply", diff.display()))?;
-        }
-        let tree = util::output(&mut with_index(&["write-tree"]))?;
-        let (name, mail) = person(patch.author(&manifest.series));
-        let date = &manifest.series.date;
-        let commit = util::output_with_input(
-            git(repo)
-                .args(["commit-tree", &tree, "-p", &parent, "-F", "-"])
-                .env("GIT_AUTHOR_NAME", name)
-                .env("GIT_AUTHOR_EMAIL", mail)
-                .env("GIT_AUTHOR_DATE", date)
-                .env("GIT_COMMITTER_NAME", name)
-                .env("GIT_COMMITTER_EMAIL", mail)
-                .env("GIT_COMMITTER_DATE", date),
-            patch.commit_message(&manifest.series).as_bytes(),
-        )?;
-        commits.push(commit.clone());
-        parent = commit;
-    }
-    let _ = fs::remove_file(&index);
-    Ok(Applied {
-        base: base.to_string(),
-        commits,
-    })
-}
-
-/// Splits `Name <mail>`.
-pub fn person(who: &str) -> (&str, &str) {
-    match who.split_once(" <") {
-        Some((name, mail)) => (name.trim(), mail.trim_end_matches('>')),
-        None => (who, ""),
-    }
-}
-
-pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
-    let out = args.value("out")?.map(PathBuf::from);
-    if args.flag("check-each") {
-        let arch = args
-            .value("arch")?
-            .map_or(Ok(Arch::Arm64), |a| Arch::parse(&a))?;
-        args.finish()?;
-        return check_each(ctx, arch);
-    }
-    args.finish()?;
-    let outcomes = check(ctx, out.as_deref())?;
-    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed()).collect();
-    if !failed.is_empty() {
-        for f in &failed {
-            println!("FAIL {}: {}", f.name, f.detail);
-        }
-        bail!(
-            "{} of {} series checks failed",
-            failed.len(),
-            outcomes.len()
-        );
-    }
-    step(format!("series OK: {} checks passed", outcomes.len()));
-    Ok(())
-}
 
 /// Exports the series to `out` (default `build/series`) and checks it. An
 /// error means the checks could not run; each failed check is an outcome.
 pub fn check(ctx: &Ctx, out: Option<&Path>) -> Result<Vec<Outcome>> {
-    crate::setup::packages()?;
     let manifest = Manifest::load(&ctx.root)?;
     let mut outcomes = vec![Outcome::from_result(
         "series.manifest",
@@ -157,12 +23,12 @@ pub fn check(ctx: &Ctx, out: Option<&Path>) -> Result<Vec<Outcome>> {
     if !outcomes[0].passed() {
         return Ok(outcomes);
     }
-    let repo = tree::repo(ctx)?;
+    let repo = repo::repo(ctx)?;
     step(format!(
         "applying {} patches to the base",
         manifest.patches.len()
     ));
-    let applied = apply(&ctx.root, &repo.dir, &repo.base, &manifest)?;
+    let applied = series::apply(&ctx.root, &repo.dir, &repo.base, &manifest)?;
     let out = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| ctx.build.join("series"));
@@ -173,7 +39,7 @@ pub fn check(ctx: &Ctx, out: Option<&Path>) -> Result<Vec<Outcome>> {
         out.display()
     ));
 
-    let am = tree::am_checkout(ctx, &repo)?;
+    let am = repo::am_checkout(ctx, &repo)?;
     outcomes.push(Outcome::from_result(
         "series.git-am-round-trip",
         round_trip(&am, &applied, &patches),
@@ -210,7 +76,7 @@ pub fn export(
     }
     let (name, mail) = person(&manifest.series.author);
     let range = format!("{}..{}", applied.base, applied.head());
-    util::run(
+    process::run(
         git(repo)
             .args([
                 "-c",
@@ -260,10 +126,10 @@ pub fn export(
 /// `git am` of the exported patches onto a fresh base must give the same
 /// tree after every patch, and the same commit messages.
 fn round_trip(am: &Path, applied: &Applied, patches: &[PathBuf]) -> Result<()> {
-    let _ = util::run(git(am).args(["am", "--abort"]));
-    util::run(git(am).args(["reset", "-q", "--hard", &applied.base]))?;
-    util::run(git(am).args(["clean", "-q", "-fdx"]))?;
-    util::run(
+    let _ = process::run(git(am).args(["am", "--abort"]));
+    process::run(git(am).args(["reset", "-q", "--hard", &applied.base]))?;
+    process::run(git(am).args(["clean", "-q", "-fdx"]))?;
+    process::run(
         git(am)
             .args(["am", "-q", "--no-3way"])
             .args(patches)
@@ -272,7 +138,7 @@ fn round_trip(am: &Path, applied: &Applied, patches: &[PathBuf]) -> Result<()> {
     )
     .context("git am of the exported series failed")?;
     let range = format!("{}..HEAD", applied.base);
-    let got = util::output(git(am).args(["rev-list", "--reverse", &range]))?;
+    let got = process::output(git(am).args(["rev-list", "--reverse", &range]))?;
     let got: Vec<&str> = got.lines().collect();
     if got.len() != applied.commits.len() {
         bail!(
@@ -282,15 +148,15 @@ fn round_trip(am: &Path, applied: &Applied, patches: &[PathBuf]) -> Result<()> {
         );
     }
     for (i, (a, b)) in got.iter().zip(&applied.commits).enumerate() {
-        let tree = |c: &str| util::output(git(am).args(["rev-parse", &format!("{c}^{{tree}}")]));
+        let tree = |c: &str| process::output(git(am).args(["rev-parse", &format!("{c}^{{tree}}")]));
         if tree(a)? != tree(b)? {
-            let diff = util::output(git(am).args(["diff", "--stat", b, a]))?;
+            let diff = process::output(git(am).args(["diff", "--stat", b, a]))?;
             bail!(
                 "after patch {} the tree differs from base + overlay + diffs:\n{diff}",
                 i + 1
             );
         }
-        let msg = |c: &str| util::output(git(am).args(["log", "-1", "--format=%an <%ae>%n%B", c]));
+        let msg = |c: &str| process::output(git(am).args(["log", "-1", "--format=%an <%ae>%n%B", c]));
         if msg(a)? != msg(b)? {
             bail!(
                 "patch {}'s author or message changed through format-patch and am",
@@ -440,7 +306,7 @@ fn spdxcheck_diagnosis(tree: &Path) -> String {
     cmd.current_dir(tree)
         .env("PATH", &path)
         .args(["scripts/spdxcheck.py", "-"]);
-    match util::output_with_input(&mut cmd, b"SPDX-License-Identifier: GPL-2.0-or-latr\n") {
+    match process::output_with_input(&mut cmd, b"SPDX-License-Identifier: GPL-2.0-or-latr\n") {
         Ok(out) if out.is_empty() => format!(
             "`{} scripts/spdxcheck.py -` accepts the bad identifier",
             python.display()
@@ -496,74 +362,5 @@ mod tests {
             "GPL-2.0-or-latr"
         ));
     }
-
-    #[test]
-    fn splits_people() {
-        assert_eq!(
-            person("Jane Hacker <jane@example.org>"),
-            ("Jane Hacker", "jane@example.org")
-        );
-    }
 }
 
-/// The fragments every patch is built with by `--check-each`: Rust and
-/// its samples, as modules, the KUnit tests and the documentation tests.
-/// Options that a patch does not have yet are simply off.
-const CHECK_EACH_CONFIGS: [&str; 4] = ["rust-samples-m", "kunit-tests", "rust-doctests", "gpio"];
-
-/// Builds the tree after each patch of the series, in order, in one output
-/// directory (so each build is incremental over the previous one, as in a
-/// bisection), and reports each patch's build time. Fails at the first
-/// patch that does not build.
-fn check_each(ctx: &Ctx, arch: Arch) -> Result<()> {
-    crate::setup::packages()?;
-    let manifest = Manifest::load(&ctx.root)?;
-    manifest.validate(&ctx.root)?;
-    let repo = tree::repo(ctx)?;
-    let applied = apply(&ctx.root, &repo.dir, &repo.base, &manifest)?;
-    let dir = tree::base_worktree(ctx, &repo, "check-each", "to build each patch")?;
-    let spec = Spec::new(arch, &CHECK_EACH_CONFIGS.map(String::from));
-    let name = format!("check-each-{}", arch.name());
-    let start = Instant::now();
-    let mut times = Vec::new();
-    for (i, (patch, commit)) in manifest.patches.iter().zip(&applied.commits).enumerate() {
-        step(format!(
-            "[{}/{}] {}",
-            i + 1,
-            manifest.patches.len(),
-            patch.subject
-        ));
-        util::run(git(&dir).args(["checkout", "-q", "-f", "--detach", commit]))?;
-        util::run(git(&dir).args(["clean", "-q", "-fdx"]))?;
-        let t = Instant::now();
-        let kernel = build::build_as(ctx, &dir, &spec, &name, false).with_context(|| {
-            format!(
-                "patch {} ({}) does not build on {}",
-                i + 1,
-                patch.name,
-                arch.name()
-            )
-        })?;
-        let rust = build::parse_config(&fs::read_to_string(kernel.out.join(".config"))?)
-            .get("CONFIG_RUST")
-            .is_some_and(|v| v == "y");
-        times.push((patch.name.clone(), t.elapsed(), rust));
-    }
-    println!();
-    for (i, (name, time, rust)) in times.iter().enumerate() {
-        println!(
-            "{:>2} {:<28} {:>8}{}",
-            i + 1,
-            name,
-            util::fmt_duration(*time),
-            if *rust { "  (CONFIG_RUST=y)" } else { "" }
-        );
-    }
-    step(format!(
-        "all {} patches build on {} ({} in all)",
-        times.len(),
-        arch.name(),
-        util::fmt_duration(start.elapsed())
-    ));
-    Ok(())
-}

@@ -1,14 +1,16 @@
-//! Kernel-level checks: what a scenario declares in `checks = [...]` runs
+//! The registry of kernel-level checks: what a scenario declares in `checks = [...]` runs
 //! on its kernel after its boot. Each check has a fixed list of outcomes;
 //! the runner requires exactly those (a missing one or an unexpected one is
 //! a failure), and names them `ID.CHECK.OUTCOME`.
 
-use crate::boot::Boot;
-use crate::build::Kernel;
-use crate::outcome::Outcome;
-use crate::scenario::Scenario;
-use crate::util::Ctx;
-use crate::{devtargets, doctests};
+use crate::checks::devtargets;
+use crate::checks::doctests;
+use crate::guest::boot::Boot;
+use crate::guest::scenario::Scenario;
+use crate::kernel::build::Kernel;
+use crate::leaf::ctx::Ctx;
+use crate::leaf::kconfig::parse_config;
+use crate::leaf::outcome::Outcome;
 use std::collections::BTreeSet;
 
 /// What a check is given: the kernel, the scenario that declared it and
@@ -104,10 +106,6 @@ pub fn find(name: &str) -> Option<&'static Check> {
     ALL.iter().find(|c| c.name == name)
 }
 
-pub fn exists(name: &str) -> bool {
-    find(name).is_some()
-}
-
 pub fn names() -> Vec<&'static str> {
     ALL.iter().map(|c| c.name).collect()
 }
@@ -131,7 +129,7 @@ pub fn run(check: &Check, input: &Input) -> Vec<Outcome> {
 fn missing_options(check: &Check, out: &std::path::Path) -> Result<(), String> {
     let config = std::fs::read_to_string(out.join(".config"))
         .map_err(|e| format!("cannot read the kernel's .config: {e}"))?;
-    let config = crate::build::parse_config(&config);
+    let config = parse_config(&config);
     let missing: Vec<&str> = check
         .needs
         .iter()
@@ -248,7 +246,7 @@ mod tests {
     #[test]
     fn a_check_whose_kernel_did_not_build_fails() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let all = crate::scenario::load(root).unwrap();
+        let all = crate::guest::scenario::load(root, &names()).unwrap();
         let s = all.iter().find(|s| !s.checks.is_empty()).expect("a scenario with checks");
         let mut out = not_run(s, false, "its kernel did not build");
         out.extend(not_run(s, true, "its kernel did not build"));

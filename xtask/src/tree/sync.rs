@@ -1,153 +1,15 @@
-//! `cargo xtask tree` and `cargo xtask sync`: the patched kernel tree in
-//! `build/tree`, for building and hacking, and the way back from commits
-//! made there to `linux/`, `diffs/` and `series.toml`.
-//!
-//! `build/tree` is a git repository that borrows the base's objects. Its
-//! branch `series` holds one commit per patch. `refs/xtask/generated`
-//! remembers what the tool last checked out: while the branch still points
-//! there and nothing is modified, the tree follows the series; once a
-//! developer commits or edits, it is theirs until `sync` or `tree --force`.
+//! `cargo xtask sync`'s work: the way back from commits made in
+//! `build/tree` to `linux/`, `diffs/` and `series.toml`.
 
-use crate::args::Args;
-use crate::manifest::{self, Manifest, Patch, DIFFS, OVERLAY};
-use crate::series::{self, Applied};
-use crate::util::{self, git, note, step, Ctx};
+use crate::leaf::manifest::{self, Manifest, Patch, DIFFS, OVERLAY};
+use crate::leaf::process::{self, git, note};
+use crate::source::series::{self, Applied};
+use crate::source::repo::{rev, GENERATED};
 use anyhow::{bail, Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-
-const GENERATED: &str = "refs/xtask/generated";
-const BASE: &str = "refs/xtask/base";
-
-/// The repository in `build/tree` and the base commit.
-pub struct Repo {
-    pub dir: PathBuf,
-    pub base: String,
-    /// Whether it holds exactly the committed series, rather than work
-    /// not synced back yet.
-    pub synced: bool,
-}
-
-/// Makes sure `build/tree` is a repository that can see the base's objects.
-pub fn repo(ctx: &Ctx) -> Result<Repo> {
-    let base = crate::base::ensure(ctx)?;
-    let dir = ctx.build.join("tree");
-    if !dir.join(".git").exists() {
-        fs::create_dir_all(&dir)?;
-        util::run(git(&dir).args(["init", "-q", "-b", "series"]))?;
-    }
-    let alternates = dir.join(".git/objects/info/alternates");
-    let objects = base.git_dir.join("objects");
-    let current = fs::read_to_string(&alternates).unwrap_or_default();
-    if !current.lines().any(|l| Path::new(l) == objects) {
-        fs::write(&alternates, format!("{current}{}\n", objects.display()))?;
-    }
-    util::run(git(&dir).args(["update-ref", BASE, &base.commit]))?;
-    Ok(Repo {
-        dir,
-        base: base.commit,
-        synced: false,
-    })
-}
-
-fn rev(dir: &Path, name: &str) -> Option<String> {
-    util::output(git(dir).args(["rev-parse", "--verify", "-q", name])).ok()
-}
-
-/// A second work tree of `build/tree` for `git am` checks.
-pub fn am_checkout(ctx: &Ctx, repo: &Repo) -> Result<PathBuf> {
-    base_worktree(ctx, repo, "am-check", "for the git am round trip")
-}
-
-/// A work tree of `build/tree` holding pristine 5.10.223, in
-/// `build/pristine`, for the builds that compare against it.
-pub fn pristine_checkout(ctx: &Ctx, repo: &Repo) -> Result<PathBuf> {
-    let dir = base_worktree(ctx, repo, "pristine", "with pristine 5.10.223")?;
-    if rev(&dir, "HEAD").as_deref() != Some(repo.base.as_str())
-        || !util::output(git(&dir).args(["status", "--porcelain"]))?.is_empty()
-    {
-        util::run(git(&dir).args(["checkout", "-q", "-f", "--detach", &repo.base]))?;
-        util::run(git(&dir).args(["clean", "-q", "-fdx"]))?;
-    }
-    Ok(dir)
-}
-
-/// `build/NAME`, a work tree of `build/tree` made at the base commit.
-pub fn base_worktree(ctx: &Ctx, repo: &Repo, name: &str, purpose: &str) -> Result<PathBuf> {
-    let dir = ctx.build.join(name);
-    if !dir.join(".git").exists() {
-        step(format!(
-            "checking out a second tree in build/{name} {purpose} (first time only)"
-        ));
-        let _ = fs::remove_dir_all(&dir);
-        util::run(git(&repo.dir).args(["worktree", "prune"]))?;
-        util::run(
-            git(&repo.dir)
-                .args(["worktree", "add", "-q", "--detach", "-f"])
-                .arg(&dir)
-                .arg(&repo.base),
-        )?;
-    }
-    Ok(dir)
-}
-
-pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
-    let force = args.flag("force");
-    args.finish()?;
-    let repo = checkout(ctx, force)?;
-    step(format!("the patched tree is in {}", repo.dir.display()));
-    Ok(())
-}
-
-/// Brings `build/tree` up to date with the series, unless it holds a
-/// developer's work (then it is left alone, or dropped with `force`).
-pub fn checkout(ctx: &Ctx, force: bool) -> Result<Repo> {
-    crate::setup::packages()?;
-    let manifest = Manifest::load(&ctx.root)?;
-    manifest.validate(&ctx.root)?;
-    let mut repo = repo(ctx)?;
-    let applied = series::apply(&ctx.root, &repo.dir, &repo.base, &manifest)?;
-    let new = applied.head().to_string();
-    let dir = &repo.dir;
-    let head = rev(dir, "HEAD");
-    let generated = rev(dir, GENERATED);
-    let switch = |why: &str| -> Result<()> {
-        step(why);
-        util::run(git(dir).args(["checkout", "-q", "-f", "-B", "series", &new]))?;
-        if force {
-            util::run(git(dir).args(["clean", "-q", "-fd"]))?;
-        }
-        util::run(git(dir).args(["update-ref", GENERATED, &new]))
-    };
-    let Some(head) = head else {
-        switch("checking out the patched tree in build/tree (first time only)")?;
-        repo.synced = true;
-        return Ok(repo);
-    };
-    let dirty = !util::output(git(dir).args(["status", "--porcelain"]))?.is_empty();
-    if head == new && !dirty {
-        util::run(git(dir).args(["update-ref", GENERATED, &new]))?;
-        repo.synced = true;
-    } else if force {
-        switch("resetting build/tree to the series (--force)")?;
-        repo.synced = true;
-    } else if generated.as_deref() == Some(head.as_str()) && !dirty {
-        switch("updating build/tree to the changed series")?;
-        repo.synced = true;
-    } else if generated.as_deref() == Some(new.as_str()) {
-        note("build/tree has work that is not in the series yet; using it as it is");
-        note("(`cargo xtask sync` brings committed work back into linux/, diffs/ and series.toml)");
-    } else {
-        bail!(
-            "build/tree has work that is not in the series, and the series changed since it was \
-             checked out.\nKeep the work with `cargo xtask sync` (after committing it), or drop it \
-             with `cargo xtask tree --force`"
-        );
-    }
-    Ok(repo)
-}
+use std::path::Path;
 
 /// Splits a commit message into subject, body and `Signed-off-by:` names.
 pub fn split_message(raw: &str) -> (String, String, Vec<String>) {
@@ -172,18 +34,6 @@ pub fn split_message(raw: &str) -> (String, String, Vec<String>) {
     (subject, lines.join("\n").trim().to_string(), signers)
 }
 
-pub fn sync_command(ctx: &Ctx, args: &mut Args) -> Result<()> {
-    args.finish()?;
-    let repo = repo(ctx)?;
-    let manifest = sync(&ctx.root, &repo.dir, &repo.base)?;
-    step(format!(
-        "synced {} patches from build/tree into linux/, diffs/ and {}",
-        manifest.patches.len(),
-        manifest::FILE
-    ));
-    Ok(())
-}
-
 /// Rewrites `linux/`, `diffs/` and the manifest under `root` from the
 /// commits on top of `base` in the repository `dir`, then checks that the
 /// series made from them gives the same tree.
@@ -192,20 +42,20 @@ pub fn sync(root: &Path, dir: &Path, base: &str) -> Result<Manifest> {
     if rev(dir, "HEAD").is_none() {
         bail!("build/tree has no checkout yet: run `cargo xtask tree` first");
     }
-    let status = util::output(git(dir).args(["status", "--porcelain"]))?;
+    let status = process::output(git(dir).args(["status", "--porcelain"]))?;
     if !status.is_empty() {
         bail!(
             "build/tree has uncommitted changes; commit them first (each commit becomes a patch, \
              `git commit --fixup` and `git rebase -i --autosquash` put a change into an existing one):\n{status}"
         );
     }
-    util::run(git(dir).args(["merge-base", "--is-ancestor", base, "HEAD"]))
+    process::run(git(dir).args(["merge-base", "--is-ancestor", base, "HEAD"]))
         .context("build/tree's HEAD is not based on the base commit")?;
     let range = format!("{base}..HEAD");
-    if !util::output(git(dir).args(["rev-list", "--merges", &range]))?.is_empty() {
+    if !process::output(git(dir).args(["rev-list", "--merges", &range]))?.is_empty() {
         bail!("build/tree has merge commits; a series is linear (rebase first)");
     }
-    let commits = util::output(git(dir).args(["rev-list", "--reverse", &range]))?;
+    let commits = process::output(git(dir).args(["rev-list", "--reverse", &range]))?;
     let commits: Vec<&str> = commits.lines().collect();
 
     let mut owner: BTreeMap<String, usize> = BTreeMap::new();
@@ -213,8 +63,8 @@ pub fn sync(root: &Path, dir: &Path, base: &str) -> Result<Manifest> {
     let mut diffs: Vec<Option<Vec<u8>>> = Vec::new();
     let mut names = BTreeSet::new();
     for (i, c) in commits.iter().enumerate() {
-        let author = util::output(git(dir).args(["log", "-1", "--format=%an <%ae>", c]))?;
-        let raw = util::output(git(dir).args(["log", "-1", "--format=%B", c]))?;
+        let author = process::output(git(dir).args(["log", "-1", "--format=%an <%ae>", c]))?;
+        let raw = process::output(git(dir).args(["log", "-1", "--format=%B", c]))?;
         let (subject, message, signers) = split_message(&raw);
         let mut name = old
             .patches
@@ -230,7 +80,7 @@ pub fn sync(root: &Path, dir: &Path, base: &str) -> Result<Manifest> {
         }
         names.insert(name.clone());
 
-        let changes = util::output(git(dir).args([
+        let changes = process::output(git(dir).args([
             "diff-tree",
             "-r",
             "--no-renames",
@@ -247,7 +97,7 @@ pub fn sync(root: &Path, dir: &Path, base: &str) -> Result<Manifest> {
         let upstream: BTreeSet<String> = if paths.is_empty() {
             BTreeSet::new()
         } else {
-            util::output(
+            process::output(
                 git(dir)
                     .args(["ls-tree", "-r", "--name-only", base, "--"])
                     .args(&paths),
@@ -280,7 +130,7 @@ pub fn sync(root: &Path, dir: &Path, base: &str) -> Result<Manifest> {
         diffs.push(if touched_upstream.is_empty() {
             None
         } else {
-            Some(util::output_bytes(
+            Some(process::output_bytes(
                 git(dir)
                     .args([
                         "diff",
@@ -321,10 +171,10 @@ pub fn sync(root: &Path, dir: &Path, base: &str) -> Result<Manifest> {
     remove_empty_dirs(&overlay)?;
     for path in owner.keys() {
         let content =
-            util::output_bytes(git(dir).args(["cat-file", "blob", &format!("HEAD:{path}")]))?;
-        let mode = util::output(git(dir).args(["ls-tree", "HEAD", "--", path]))?;
+            process::output_bytes(git(dir).args(["cat-file", "blob", &format!("HEAD:{path}")]))?;
+        let mode = process::output(git(dir).args(["ls-tree", "HEAD", "--", path]))?;
         let target = overlay.join(path);
-        util::write_if_changed(&target, &content)?;
+        process::write_if_changed(&target, &content)?;
         let perm = if mode.starts_with("100755") {
             0o755
         } else {
@@ -351,12 +201,12 @@ pub fn sync(root: &Path, dir: &Path, base: &str) -> Result<Manifest> {
 
     // The series made from what was written must give the tree back.
     let applied: Applied = series::apply(root, dir, base, &manifest)?;
-    let tree = |c: &str| util::output(git(dir).args(["rev-parse", &format!("{c}^{{tree}}")]));
+    let tree = |c: &str| process::output(git(dir).args(["rev-parse", &format!("{c}^{{tree}}")]));
     if tree(applied.head())? != tree("HEAD")? {
         bail!("the regenerated series does not give build/tree's tree back; this is a bug in xtask sync");
     }
-    util::run(git(dir).args(["reset", "-q", "--hard", applied.head()]))?;
-    util::run(git(dir).args(["update-ref", GENERATED, applied.head()]))?;
+    process::run(git(dir).args(["reset", "-q", "--hard", applied.head()]))?;
+    process::run(git(dir).args(["update-ref", GENERATED, applied.head()]))?;
     Ok(manifest)
 }
 
@@ -398,7 +248,7 @@ mod round_trip {
     use std::process::Command;
 
     fn git_in(dir: &Path, args: &[&str]) -> String {
-        util::output(
+        process::output(
             git(dir)
                 .args(args)
                 .env("GIT_AUTHOR_NAME", "Dev")
@@ -421,7 +271,7 @@ mod round_trip {
         // The "upstream" base: two files.
         fs::write(dir.join("Makefile"), "VERSION = 5\nPATCHLEVEL = 10\n").unwrap();
         fs::write(dir.join("kernel/kallsyms.c"), "int len = 128;\n").unwrap();
-        util::run(
+        process::run(
             Command::new("git")
                 .args(["init", "-q", "-b", "series"])
                 .arg(&dir),

@@ -1,10 +1,15 @@
-//! `cargo xtask setup`: installs what the project needs from Debian's
-//! packages and fetches what it downloads (the pristine base, a static
-//! busybox for each guest). Every other command calls into it, so a fresh
-//! machine needs nothing but `cargo xtask test`.
+//! Installing and fetching what the project needs: Debian's packages (the
+//! only place that runs apt-get, dpkg or `cargo install`), bindgen-cli from
+//! crates.io, and downloads through a private apt configuration: the
+//! pristine 5.10.223 tarball, a static busybox for each guest and the
+//! oldest supported rustc. Only `commands` calls the functions that
+//! install or fetch; the layers below find what they fetched through
+//! `host::toolchain` (and `pristine_tarball`) and fail if it is missing.
 
-use crate::args::Args;
-use crate::util::{self, note, step, Ctx};
+use crate::host::toolchain::{self, BINDGEN_VERSION, LLVM_BIN};
+use crate::leaf::arch::Arch;
+use crate::leaf::ctx::Ctx;
+use crate::leaf::process::{self, note, step};
 use anyhow::{bail, Context, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -73,27 +78,6 @@ const BACKPORTS: &[&str] = &[
 ];
 const BACKPORTS_SOURCE: &str = "deb http://deb.debian.org/debian bookworm-backports main";
 
-/// Where the LLVM 19 tools live; 5.10 does not understand `LLVM=-19`.
-pub const LLVM_BIN: &str = "/usr/lib/llvm-19/bin";
-
-/// PATH with LLVM_BIN first: 5.10 finds clang and the LLVM tools by their
-/// unsuffixed names.
-pub fn llvm_path() -> String {
-    format!("{LLVM_BIN}:{}", std::env::var("PATH").unwrap_or_default())
-}
-
-pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
-    args.finish()?;
-    packages()?;
-    bindgen(ctx)?;
-    crate::base::ensure(ctx)?;
-    for arch in crate::build::Arch::ALL {
-        busybox(ctx, arch)?;
-    }
-    step("setup complete");
-    Ok(())
-}
-
 fn missing(packages: &[&str]) -> Result<Vec<String>> {
     let out = Command::new("dpkg-query")
         .args(["-W", "-f=${Package} ${db:Status-Status}\n"])
@@ -113,14 +97,14 @@ fn missing(packages: &[&str]) -> Result<Vec<String>> {
 }
 
 /// Installs the Debian packages that are missing. Quick when none are.
-pub fn packages() -> Result<()> {
+pub fn install_packages() -> Result<()> {
     let main = missing(PACKAGES)?;
     let backports = missing(BACKPORTS)?;
     if main.is_empty() && backports.is_empty() {
         return Ok(());
     }
     let all: Vec<&str> = main.iter().chain(&backports).map(String::as_str).collect();
-    if !util::is_root() {
+    if !process::is_root() {
         bail!(
             "these Debian packages are missing and installing them needs root: {}\n\
              run `sudo cargo xtask setup` (or install them yourself; {} come from bookworm-backports)",
@@ -197,21 +181,14 @@ fn install(packages: &[String], extra: &[&str]) -> Result<()> {
     apt(&args)
 }
 
-/// The bindgen-cli that `cargo install` builds: the newest release when this
-/// was written (it needs Rust 1.71 or later to build), well above the
-/// series' minimum, 0.65.1. Pinned, with `--locked`, so that every machine
-/// generates the bindings with the same bindgen; a new pin is installed
-/// beside the old one, since the cache path names the version.
-pub const BINDGEN_VERSION: &str = "0.73.2";
-
-/// bindgen from crates.io: Debian 12's 0.60 is older than the series'
-/// minimum. Built once into the cache.
-pub fn bindgen(ctx: &Ctx) -> Result<PathBuf> {
-    let root = ctx.cache.join(format!("bindgen-{BINDGEN_VERSION}"));
-    let bin = root.join("bin/bindgen");
-    if bin.exists() {
+/// Builds bindgen-cli BINDGEN_VERSION from crates.io into the cache, once:
+/// Debian 12's 0.60 is older than the series' minimum.
+pub fn install_bindgen(ctx: &Ctx) -> Result<PathBuf> {
+    if let Ok(bin) = toolchain::bindgen(ctx) {
         return Ok(bin);
     }
+    let root = toolchain::bindgen_root(ctx);
+    let bin = root.join("bin/bindgen");
     step(format!(
         "building bindgen-cli {BINDGEN_VERSION} from crates.io (cargo install, a few minutes, once)"
     ));
@@ -240,16 +217,16 @@ pub fn bindgen(ctx: &Ctx) -> Result<PathBuf> {
 
 /// A private apt configuration and package index under the cache directory:
 /// downloads without touching the system's sources or dpkg's architectures.
-pub struct PrivateApt {
+struct PrivateApt {
     dir: PathBuf,
     archs: Vec<&'static str>,
 }
 
 impl PrivateApt {
-    pub fn new(ctx: &Ctx, name: &str, source: &str, archs: &[&'static str]) -> Result<Self> {
+    fn new(ctx: &Ctx, name: &str, source: &str, archs: &[&'static str]) -> Result<Self> {
         let dir = ctx.cache.join("apt").join(name);
         fs::create_dir_all(dir.join("lists/partial"))?;
-        util::write_if_changed(&dir.join("sources.list"), format!("{source}\n").as_bytes())?;
+        process::write_if_changed(&dir.join("sources.list"), format!("{source}\n").as_bytes())?;
         let apt = Self {
             dir,
             archs: archs.to_vec(),
@@ -265,7 +242,7 @@ impl PrivateApt {
 
     /// Debian bookworm's main archive (its point release, without the
     /// security updates), for amd64 and arm64.
-    pub fn bookworm(ctx: &Ctx) -> Result<Self> {
+    fn bookworm(ctx: &Ctx) -> Result<Self> {
         Self::new(
             ctx,
             "bookworm",
@@ -297,12 +274,12 @@ impl PrivateApt {
         for a in &self.archs {
             cmd.arg("-o").arg(format!("APT::Architectures::={a}"));
         }
-        util::run(cmd.args(args))
+        process::run(cmd.args(args))
     }
 
     /// Downloads into `dir` what `args` names (`source --download-only ...`
     /// or `download ...`), refreshing the index once if the first try fails.
-    pub fn fetch(&self, args: &[&str], dir: &Path) -> Result<()> {
+    fn fetch(&self, args: &[&str], dir: &Path) -> Result<()> {
         fs::create_dir_all(dir)?;
         if self.run(args, dir).is_ok() {
             return Ok(());
@@ -312,14 +289,72 @@ impl PrivateApt {
     }
 }
 
+/// The pristine base: Debian's copy of the 5.10.223 release tarball.
+const TARBALL: &str = "linux_5.10.223.orig.tar.xz";
+const SHA256: &str = "5272175427d036677539b9ef88a6bc30e455aca2d4fe9a942b2926ef7967ad20";
+const SOURCE_PACKAGE: &str = "linux=5.10.223-1";
+
+/// Where the pristine tarball is kept once downloaded.
+fn pristine_tarball_path(ctx: &Ctx) -> PathBuf {
+    ctx.cache.join("dl").join(TARBALL)
+}
+
+/// The pristine tarball that `fetch_pristine_tarball` downloaded and
+/// checked.
+pub fn pristine_tarball(ctx: &Ctx) -> Result<PathBuf> {
+    let tarball = pristine_tarball_path(ctx);
+    if !tarball.is_file() {
+        bail!(
+            "the pristine {TARBALL} is not downloaded yet (no {}): run `cargo xtask setup`",
+            tarball.display()
+        );
+    }
+    Ok(tarball)
+}
+
+/// Downloads the pristine tarball through apt, once, and checks it.
+pub fn fetch_pristine_tarball(ctx: &Ctx) -> Result<PathBuf> {
+    let dl = ctx.cache.join("dl");
+    let tarball = pristine_tarball_path(ctx);
+    if tarball.exists() {
+        if process::sha256_file(&tarball)? == SHA256 {
+            return Ok(tarball);
+        }
+        note(format!(
+            "{} is corrupt; downloading it again",
+            tarball.display()
+        ));
+        fs::remove_file(&tarball)?;
+    }
+    step(format!(
+        "downloading {TARBALL} (122 MB) from Debian's archive"
+    ));
+    let apt = PrivateApt::new(
+        ctx,
+        "bullseye-src",
+        "deb-src http://deb.debian.org/debian bullseye main",
+        &[],
+    )?;
+    apt.fetch(
+        &["source", "--download-only", "--only-source", SOURCE_PACKAGE],
+        &dl,
+    )?;
+    let sum = process::sha256_file(&tarball).context("apt-get did not download the tarball")?;
+    if sum != SHA256 {
+        fs::remove_file(&tarball)?;
+        bail!("{TARBALL} has SHA-256 {sum}, expected {SHA256}");
+    }
+    Ok(tarball)
+}
+
 /// A static busybox for the guest architecture, from Debian's
 /// `busybox-static` package (downloaded, never installed).
-pub fn busybox(ctx: &Ctx, arch: crate::build::Arch) -> Result<PathBuf> {
-    let dir = ctx.cache.join("busybox").join(arch.debian());
-    let bin = dir.join("bin/busybox");
-    if bin.exists() {
+pub fn fetch_busybox(ctx: &Ctx, arch: Arch) -> Result<PathBuf> {
+    if let Ok(bin) = toolchain::busybox(ctx, arch) {
         return Ok(bin);
     }
+    let dir = toolchain::busybox_dir(ctx, arch);
+    let bin = dir.join("bin/busybox");
     step(format!("fetching busybox-static for {}", arch.debian()));
     let apt = PrivateApt::bookworm(ctx)?;
     let dl = ctx.cache.join("dl");
@@ -340,7 +375,7 @@ pub fn busybox(ctx: &Ctx, arch: crate::build::Arch) -> Result<PathBuf> {
         })
         .context("apt-get download left no busybox-static package")?;
     fs::create_dir_all(&dir)?;
-    util::run(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&dir))?;
+    process::run(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&dir))?;
     if !bin.exists() {
         bail!("{} has no bin/busybox", deb.display());
     }
@@ -352,13 +387,11 @@ pub fn busybox(ctx: &Ctx, arch: crate::build::Arch) -> Result<PathBuf> {
 /// rustdoc, standard library and library source, unpacked into the cache
 /// rather than installed. Returns a directory with `rustc` and `rustdoc`
 /// wrappers that find the unpacked shared libraries.
-pub fn minimum_rustc(ctx: &Ctx) -> Result<PathBuf> {
-    let root = ctx.cache.join("rustc-minimum");
+pub fn fetch_minimum_rustc(ctx: &Ctx) -> Result<PathBuf> {
+    let root = toolchain::minimum_rustc_root(ctx);
     let bin = root.join("bin");
-    let min = minimum_rustc_version(ctx)?;
-    let version = |b: &Path| -> Option<String> {
-        util::output(Command::new(b.join("rustc")).arg("--version")).ok()
-    };
+    let min = toolchain::minimum_rustc_version(ctx)?;
+    let version = |b: &Path| toolchain::rustc_version_in(b);
     if let Some(v) = version(&bin) {
         if v.starts_with(&format!("rustc {min} ")) {
             return Ok(bin);
@@ -386,7 +419,7 @@ pub fn minimum_rustc(ctx: &Ctx) -> Result<PathBuf> {
     let _ = fs::remove_dir_all(&root);
     fs::create_dir_all(&bin)?;
     for deb in fs::read_dir(&dl)? {
-        util::run(
+        process::run(
             Command::new("dpkg-deb")
                 .arg("-x")
                 .arg(deb?.path())
@@ -414,60 +447,5 @@ pub fn minimum_rustc(ctx: &Ctx) -> Result<PathBuf> {
             "bookworm's rustc-web is not the minimum rustc {min} the series declares (got {})",
             other.as_deref().unwrap_or("nothing that runs")
         ),
-    }
-}
-
-/// `rust_min_version` from the series' scripts/rust_is_available.sh.
-pub fn minimum_rustc_version(ctx: &Ctx) -> Result<String> {
-    let script = ctx.root.join("linux/scripts/rust_is_available.sh");
-    let text =
-        fs::read_to_string(&script).with_context(|| format!("cannot read {}", script.display()))?;
-    text.lines()
-        .find_map(|l| l.trim().strip_prefix("rust_min_version="))
-        .map(|v| v.trim().to_owned())
-        .with_context(|| format!("{} sets no rust_min_version", script.display()))
-}
-
-/// The tools whose versions a results file records.
-pub fn tool_versions(ctx: &Ctx) -> Vec<(&'static str, Command)> {
-    let mut tools = vec![
-        ("rustc", Command::new("/usr/bin/rustc")),
-        ("clang", Command::new(format!("{LLVM_BIN}/clang"))),
-        ("qemu-system-aarch64", Command::new("qemu-system-aarch64")),
-        ("qemu-system-x86_64", Command::new("qemu-system-x86_64")),
-    ];
-    if let Ok(bindgen) = bindgen(ctx) {
-        tools.push(("bindgen", Command::new(bindgen)));
-    }
-    let minimum = ctx.cache.join("rustc-minimum/bin/rustc");
-    if minimum.exists() {
-        tools.push(("rustc-minimum", Command::new(minimum)));
-    }
-    tools
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn version(v: &str) -> Vec<u32> {
-        v.split('.').map(|n| n.parse().unwrap()).collect()
-    }
-
-    /// The pinned bindgen must be one the series' own check accepts.
-    #[test]
-    fn bindgen_pin_meets_the_series_minimum() {
-        let script =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../linux/scripts/rust_is_available.sh");
-        let text = fs::read_to_string(script).unwrap();
-        let min = text
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("bindgen_min_version="))
-            .unwrap()
-            .trim();
-        assert!(
-            version(BINDGEN_VERSION) >= version(min),
-            "bindgen-cli {BINDGEN_VERSION} is older than the series' minimum {min}"
-        );
     }
 }
