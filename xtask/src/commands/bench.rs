@@ -7,7 +7,6 @@
 //! build (user and system time of every process make ran) varies much
 //! less, so both are shown.
 
-use crate::args::Args;
 use crate::checks::registry;
 use crate::checks::runner;
 use crate::commands::{ensure, Needs};
@@ -40,13 +39,21 @@ struct Measure {
     berkeley: [u64; 3],
 }
 
-pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
-    let arches = match args.value("arch")? {
-        Some(a) => vec![Arch::parse(&a)?],
-        None => vec![Arch::Arm64],
-    };
-    let only_scenarios = args.flag("scenarios-only");
-    args.finish()?;
+/// `cargo xtask bench [--arch A] [--scenarios-only]`.
+#[derive(clap::Args, Debug)]
+pub struct Options {
+    /// The architecture: arm64 (the default) or x86_64
+    #[arg(long, value_name = "ARCH")]
+    pub arch: Option<Arch>,
+    /// Boot the `kind = "bench"` scenarios only, without the two clean
+    /// builds
+    #[arg(long)]
+    pub scenarios_only: bool,
+}
+
+pub fn command(ctx: &Ctx, options: &Options) -> Result<()> {
+    let arches = vec![options.arch.unwrap_or(Arch::Arm64)];
+    let only_scenarios = options.scenarios_only;
     let all = scenario::load(&ctx.root, &registry::names())?;
     let benches: Vec<&Scenario> = all
         .iter()

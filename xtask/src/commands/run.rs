@@ -2,7 +2,6 @@
 //! boots it on QEMU's `virt` board and shows the PL061 GPIO controller at
 //! work: its lines, and the power button going through it.
 
-use crate::args::Args;
 use crate::checks::registry;
 use crate::checks::runner;
 use crate::commands::{ensure, Needs};
@@ -13,8 +12,7 @@ use crate::leaf::ctx::Ctx;
 use crate::leaf::process::step;
 use anyhow::Result;
 
-pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
-    args.finish()?;
+pub fn command(ctx: &Ctx) -> Result<()> {
     let all = scenario::load(&ctx.root, &registry::names())?;
     let demo = scenario::find(&all, "demo", None)?;
     ensure(ctx, &Needs::boot([&demo]))?;

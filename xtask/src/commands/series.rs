@@ -2,7 +2,6 @@
 //! `tree::export`); with `--check-each`, builds the tree after every patch
 //! instead.
 
-use crate::args::Args;
 use crate::commands::{ensure, Needs};
 use crate::kernel::build::{self, Spec};
 use crate::leaf::arch::{Arch, Rustc};
@@ -19,17 +18,31 @@ use std::fs;
 use std::path::PathBuf;
 use std::time::Instant;
 
-pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
-    let out = args.value("out")?.map(PathBuf::from);
-    if args.flag("check-each") {
-        let arch = args
-            .value("arch")?
-            .map_or(Ok(Arch::Arm64), |a| Arch::parse(&a))?;
-        args.finish()?;
+/// `cargo xtask series [--out DIR]` and `cargo xtask series --check-each
+/// [--arch A]`.
+#[derive(clap::Args, Debug)]
+pub struct Options {
+    /// Where to write the patches and the cover letter (default:
+    /// build/series)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Instead of exporting, build the tree after each patch, in order
+    /// (incrementally, as when bisecting), and stop at the first patch that
+    /// does not build
+    #[arg(long)]
+    pub check_each: bool,
+    /// The architecture --check-each builds for: arm64 (the default) or
+    /// x86_64
+    #[arg(long, value_name = "ARCH", requires = "check_each")]
+    pub arch: Option<Arch>,
+}
+
+pub fn command(ctx: &Ctx, options: &Options) -> Result<()> {
+    if options.check_each {
+        let arch = options.arch.unwrap_or(Arch::Arm64);
         ensure(ctx, &Needs::build(Rustc::Current))?;
         return check_each(ctx, arch);
     }
-    args.finish()?;
     ensure(
         ctx,
         &Needs {
@@ -38,7 +51,7 @@ pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
             ..Needs::default()
         },
     )?;
-    let outcomes = export::check(ctx, out.as_deref())?;
+    let outcomes = export::check(ctx, options.out.as_deref())?;
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed()).collect();
     if !failed.is_empty() {
         for f in &failed {

@@ -11,8 +11,7 @@ use crate::leaf::process::step;
 use crate::source::base;
 use anyhow::Result;
 
-pub fn command(ctx: &Ctx, args: &mut crate::args::Args) -> Result<()> {
-    args.finish()?;
+pub fn command(ctx: &Ctx) -> Result<()> {
     ensure(
         ctx,
         &Needs {

@@ -1,7 +1,6 @@
 //! `cargo xtask sync`: brings commits made in `build/tree` back into
 //! `linux/`, `diffs/` and `series.toml` (see `tree::sync`).
 
-use crate::args::Args;
 use crate::commands::{ensure, Needs};
 use crate::leaf::ctx::Ctx;
 use crate::leaf::manifest;
@@ -10,8 +9,7 @@ use crate::source::repo;
 use crate::tree::sync::sync;
 use anyhow::Result;
 
-pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
-    args.finish()?;
+pub fn command(ctx: &Ctx) -> Result<()> {
     ensure(
         ctx,
         &Needs {

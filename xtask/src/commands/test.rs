@@ -4,7 +4,6 @@
 //! is `N passed, N failed, N skipped`; the results file is in
 //! `build/results/`.
 
-use crate::args::Args;
 use crate::checks::equivalence;
 use crate::checks::registry;
 use crate::checks::runner::{self, Run};
@@ -25,11 +24,23 @@ use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::Instant;
 
-pub fn command(ctx: &Ctx, args: &mut Args) -> Result<()> {
-    let filter = args.value("filter")?;
-    let list = args.flag("list");
-    args.finish()?;
-    if list {
+/// `cargo xtask test [--filter PATTERN] [--list]`.
+#[derive(clap::Args, Debug)]
+pub struct Options {
+    /// Run only what PATTERN selects: scenario ids (`arm64.rust-modules`),
+    /// `xtask`, `series` or `rustavailable`; a substring, or a pattern with
+    /// `*` matching the whole name
+    #[arg(long, value_name = "PATTERN")]
+    pub filter: Option<String>,
+    /// List the scenarios, what they expect, and the checks they can
+    /// declare, and run nothing
+    #[arg(long)]
+    pub list: bool,
+}
+
+pub fn command(ctx: &Ctx, options: &Options) -> Result<()> {
+    let filter = options.filter.clone();
+    if options.list {
         return print_list(ctx);
     }
     let start = Instant::now();

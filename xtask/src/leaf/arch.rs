@@ -2,6 +2,7 @@
 //! kernel can be built with: names and facts, no tools.
 
 use anyhow::{bail, Result};
+use std::str::FromStr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Arch {
@@ -60,6 +61,15 @@ impl Arch {
     }
 }
 
+/// `Arch::parse`, for command-line options.
+impl FromStr for Arch {
+    type Err = anyhow::Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Arch::parse(s)
+    }
+}
+
 /// The Rust compiler a kernel is built with (with its rustdoc and library
 /// source).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -80,5 +90,14 @@ impl Rustc {
             "minimum" => Ok(Rustc::Minimum),
             _ => bail!("unknown rustc `{s}` (current or minimum)"),
         }
+    }
+}
+
+/// `Rustc::parse`, for command-line options.
+impl FromStr for Rustc {
+    type Err = anyhow::Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Rustc::parse(s)
     }
 }
