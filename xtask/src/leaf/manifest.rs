@@ -7,6 +7,8 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, Value};
+use toml_write::{ToTomlValue, TomlStringBuilder};
 
 pub const FILE: &str = "series.toml";
 pub const OVERLAY: &str = "linux";
@@ -184,35 +186,100 @@ impl Manifest {
         problems
     }
 
-    /// Writes the manifest back in its canonical form.
+    /// Writes the manifest back in its canonical form: the header comment,
+    /// `[series]`, then one `[[patch]]` table per patch, keys in a fixed
+    /// order, messages as multi-line strings.
     pub fn to_toml(&self) -> String {
         let s = &self.series;
-        let mut out = String::from(
-            "# The patch series, in order. See README.md; `cargo xtask sync` rewrites\n\
-             # this file from the commits in build/tree.\n\n[series]\n",
-        );
-        out += &format!("base = {}\n", quote(&s.base));
-        out += &format!("author = {}\n", quote(&s.author));
-        out += &format!("date = {}\n", quote(&s.date));
-        out += &format!("subject = {}\n", quote(&s.subject));
-        out += &format!("message = {}\n", quote_block(&s.message));
+        let mut series = Table::new();
+        series.decor_mut().set_prefix(HEADER);
+        series.insert("base", basic(&s.base));
+        series.insert("author", basic(&s.author));
+        series.insert("date", basic(&s.date));
+        series.insert("subject", basic(&s.subject));
+        series.insert("message", block(&s.message));
+        let mut doc = DocumentMut::new();
+        doc.insert("series", Item::Table(series));
+        let mut patches = ArrayOfTables::new();
         for p in &self.patches {
-            out += "\n[[patch]]\n";
-            out += &format!("name = {}\n", quote(&p.name));
-            out += &format!("subject = {}\n", quote(&p.subject));
+            let mut patch = Table::new();
+            patch.insert("name", basic(&p.name));
+            patch.insert("subject", basic(&p.subject));
             if let Some(a) = &p.author {
-                out += &format!("author = {}\n", quote(a));
+                patch.insert("author", basic(a));
             }
             if !p.signed_off_by.is_empty() {
-                out += &format!("signed-off-by = {}\n", quote_list(&p.signed_off_by));
+                patch.insert("signed-off-by", list(&p.signed_off_by));
             }
             if !p.files.is_empty() {
-                out += &format!("files = {}\n", quote_list(&p.files));
+                patch.insert("files", list(&p.files));
             }
-            out += &format!("message = {}\n", quote_block(&p.message));
+            patch.insert("message", block(&p.message));
+            patches.push(patch);
         }
-        out
+        if !patches.is_empty() {
+            doc.insert("patch", Item::ArrayOfTables(patches));
+        }
+        doc.to_string()
     }
+}
+
+/// The comment at the top of the file.
+const HEADER: &str = "# The patch series, in order. See README.md; `cargo xtask sync` rewrites\n\
+                      # this file from the commits in build/tree.\n\n";
+
+/// A value parsed from its TOML representation `raw`, which keeps that
+/// representation when the document is written.
+fn parsed(raw: &str) -> Value {
+    raw.parse()
+        .unwrap_or_else(|e| panic!("xtask wrote an invalid TOML value {raw}: {e}"))
+}
+
+/// A one-line basic string: `"..."`, every `"` and `\` escaped.
+fn basic(s: &str) -> Item {
+    Item::Value(basic_value(s))
+}
+
+fn basic_value(s: &str) -> Value {
+    parsed(&TomlStringBuilder::new(s).as_basic().to_toml_value())
+}
+
+/// A list of one-line strings: on one line if it has one item, else one
+/// item a line, each followed by a comma.
+fn list(items: &[String]) -> Item {
+    let mut array = Array::new();
+    for i in items {
+        let mut v = basic_value(i);
+        if items.len() > 1 {
+            v.decor_mut().set_prefix("\n    ");
+        }
+        array.push_formatted(v);
+    }
+    if items.len() > 1 {
+        array.set_trailing_comma(true);
+        array.set_trailing("\n");
+    }
+    Item::Value(Value::Array(array))
+}
+
+/// A multi-line basic string: `"""`, a line break, the trimmed text, a
+/// line break and `"""`. Every `"` in it is escaped, as this file always
+/// had it (toml_write's multi-line form escapes only runs of three), so
+/// the representation is made here and parsed, that is checked, by
+/// toml_edit.
+fn block(text: &str) -> Item {
+    let mut raw = String::from("\"\"\"\n");
+    for c in text.trim().chars() {
+        match c {
+            '"' => raw += "\\\"",
+            '\\' => raw += "\\\\",
+            '\n' | '\t' => raw.push(c),
+            c if c.is_control() => raw += &format!("\\u{:04x}", c as u32),
+            c => raw.push(c),
+        }
+    }
+    raw += "\n\"\"\"";
+    Item::Value(parsed(&raw))
 }
 
 fn check_person(problems: &mut Vec<String>, what: &str, who: &str) {
@@ -262,49 +329,6 @@ pub fn message_problems(message: &str) -> Vec<String> {
         }
     }
     e
-}
-
-fn quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out += "\\\"",
-            '\\' => out += "\\\\",
-            '\n' => out += "\\n",
-            '\t' => out += "\\t",
-            c if c.is_control() => out += &format!("\\u{:04x}", c as u32),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-fn quote_block(s: &str) -> String {
-    let mut out = String::from("\"\"\"\n");
-    for c in s.trim().chars() {
-        match c {
-            '"' => out += "\\\"",
-            '\\' => out += "\\\\",
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() => out += &format!("\\u{:04x}", c as u32),
-            c => out.push(c),
-        }
-    }
-    out += "\n\"\"\"";
-    out
-}
-
-fn quote_list(items: &[String]) -> String {
-    if items.len() == 1 {
-        return format!("[{}]", quote(&items[0]));
-    }
-    let mut out = String::from("[\n");
-    for i in items {
-        out += &format!("    {},\n", quote(i));
-    }
-    out.push(']');
-    out
 }
 
 /// Every file below `dir`, as `/`-separated paths relative to it.
@@ -414,6 +438,81 @@ message = "Because."
         let m = Manifest::parse(SAMPLE).unwrap();
         let again = Manifest::parse(&m.to_toml()).unwrap();
         assert_eq!(m, again);
+        assert_eq!(again.to_toml(), m.to_toml());
+    }
+
+    /// `cargo xtask sync` writes the repository's series.toml back as it
+    /// is: reading it and writing it again changes no byte.
+    #[test]
+    fn the_repository_s_manifest_is_a_fixed_point() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let text = fs::read_to_string(root.join(FILE)).unwrap();
+        let written = Manifest::parse(&text).unwrap().to_toml();
+        if written != text {
+            let line = written
+                .lines()
+                .zip(text.lines())
+                .position(|(a, b)| a != b)
+                .map_or_else(|| "the end".to_string(), |n| format!("line {}", n + 1));
+            panic!("to_toml changes {FILE} at {line}:\n{written}");
+        }
+    }
+
+    #[test]
+    fn writes_the_canonical_form() {
+        let m = Manifest::parse(SAMPLE).unwrap();
+        assert_eq!(
+            m.to_toml(),
+            r#"# The patch series, in order. See README.md; `cargo xtask sync` rewrites
+# this file from the commits in build/tree.
+
+[series]
+base = "5.10.223"
+author = "Jane Hacker <jane@example.org>"
+date = "2026-11-23T00:00:00+00:00"
+subject = "Rust support"
+message = """
+Cover \"letter\" with a \\ backslash.
+"""
+
+[[patch]]
+name = "kallsyms-long-names"
+subject = "kallsyms: support symbol names up to 512 bytes"
+files = ["kernel/kallsyms_test.c"]
+message = """
+Why.
+"""
+
+[[patch]]
+name = "rust-core"
+subject = "rust: add core"
+author = "Joe Coder <joe@example.org>"
+signed-off-by = [
+    "Joe Coder <joe@example.org>",
+    "Jane Hacker <jane@example.org>",
+]
+files = [
+    "rust/a.rs",
+    "rust/b.rs",
+]
+message = """
+Because.
+"""
+"#
+        );
+    }
+
+    #[test]
+    fn awkward_text_round_trips() {
+        let mut m = Manifest::parse(SAMPLE).unwrap();
+        let awkward = "\"\"\" quotes, 'single', \\ and \\\" \t tab\u{1b} escape\r\nand é";
+        m.series.subject = awkward.into();
+        m.patches[0].message = awkward.into();
+        m.patches[1].files.push(awkward.into());
+        let again = Manifest::parse(&m.to_toml()).unwrap();
+        assert_eq!(again.series.subject, awkward);
+        assert_eq!(again.patches[0].message, awkward.trim());
+        assert_eq!(again.patches[1].files[2], awkward);
         assert_eq!(again.to_toml(), m.to_toml());
     }
 
