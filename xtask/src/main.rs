@@ -11,6 +11,7 @@ mod commands;
 mod guest;
 mod host;
 mod kernel;
+mod layers;
 mod leaf;
 mod source;
 mod tree;

@@ -12,7 +12,12 @@ use std::process::Command;
 use std::time::Duration;
 
 /// The QEMU command line for `kernel` with the scenario's settings.
-pub fn command_line(kernel: &Kernel, scenario: &Scenario, initrd: &Path, monitor: &Path) -> Command {
+pub fn command_line(
+    kernel: &Kernel,
+    scenario: &Scenario,
+    initrd: &Path,
+    monitor: &Path,
+) -> Command {
     let (binary, machine, cpu, console): (&str, &[&str], Option<&str>, &str) = match kernel.arch {
         Arch::Arm64 => (
             "qemu-system-aarch64",

@@ -9,8 +9,8 @@
 use crate::leaf::ctx::Ctx;
 use crate::leaf::manifest::Manifest;
 use crate::leaf::process::{self, git, note, step};
-use crate::source::series;
 use crate::source::repo::{self, rev, Repo, GENERATED};
+use crate::source::series;
 use anyhow::{bail, Result};
 
 /// Brings `build/tree` up to date with the series, unless it holds a

@@ -156,7 +156,8 @@ fn round_trip(am: &Path, applied: &Applied, patches: &[PathBuf]) -> Result<()> {
                 i + 1
             );
         }
-        let msg = |c: &str| process::output(git(am).args(["log", "-1", "--format=%an <%ae>%n%B", c]));
+        let msg =
+            |c: &str| process::output(git(am).args(["log", "-1", "--format=%an <%ae>%n%B", c]));
         if msg(a)? != msg(b)? {
             bail!(
                 "patch {}'s author or message changed through format-patch and am",
@@ -363,4 +364,3 @@ mod tests {
         ));
     }
 }
-

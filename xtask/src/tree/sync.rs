@@ -3,8 +3,8 @@
 
 use crate::leaf::manifest::{self, Manifest, Patch, DIFFS, OVERLAY};
 use crate::leaf::process::{self, git, note};
-use crate::source::series::{self, Applied};
 use crate::source::repo::{rev, GENERATED};
+use crate::source::series::{self, Applied};
 use anyhow::{bail, Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
