@@ -388,15 +388,12 @@ pub fn fetch_busybox(ctx: &Ctx, arch: Arch) -> Result<PathBuf> {
 /// rather than installed. Returns a directory with `rustc` and `rustdoc`
 /// wrappers that find the unpacked shared libraries.
 pub fn fetch_minimum_rustc(ctx: &Ctx) -> Result<PathBuf> {
+    if let Ok(bin) = toolchain::minimum_rustc(ctx) {
+        return Ok(bin);
+    }
     let root = toolchain::minimum_rustc_root(ctx);
     let bin = root.join("bin");
     let min = toolchain::minimum_rustc_version(ctx)?;
-    let version = |b: &Path| toolchain::rustc_version_in(b);
-    if let Some(v) = version(&bin) {
-        if v.starts_with(&format!("rustc {min} ")) {
-            return Ok(bin);
-        }
-    }
     step(format!(
         "fetching Debian bookworm's rustc-web {min}, the oldest supported rustc"
     ));
@@ -441,7 +438,7 @@ pub fn fetch_minimum_rustc(ctx: &Ctx) -> Result<PathBuf> {
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(&wrapper, fs::Permissions::from_mode(0o755))?;
     }
-    match version(&bin) {
+    match toolchain::rustc_version_in(&bin) {
         Some(v) if v.starts_with(&format!("rustc {min} ")) => Ok(bin),
         other => bail!(
             "bookworm's rustc-web is not the minimum rustc {min} the series declares (got {})",
