@@ -129,7 +129,10 @@ mod tests {
         let Command::Boot(b) = parse("boot --scenario pl061-c --verbose").unwrap() else {
             panic!("not boot");
         };
-        assert_eq!((b.scenario.as_str(), b.arch, b.verbose), ("pl061-c", None, true));
+        assert_eq!(
+            (b.scenario.as_str(), b.arch, b.verbose),
+            ("pl061-c", None, true)
+        );
         let Command::Series(s) = parse("series --check-each --arch x86_64").unwrap() else {
             panic!("not series");
         };
@@ -142,7 +145,13 @@ mod tests {
             panic!("not bench");
         };
         assert!(b.arch == Some(Arch::X86_64) && b.scenarios_only);
-        for line in ["setup", "series --out /tmp/s", "tree --force", "sync", "run"] {
+        for line in [
+            "setup",
+            "series --out /tmp/s",
+            "tree --force",
+            "sync",
+            "run",
+        ] {
             parse(line).unwrap_or_else(|e| panic!("{line}: {e}"));
         }
     }
@@ -169,8 +178,18 @@ mod tests {
     fn help_names_every_command_and_the_environment() {
         let help = Cli::command().render_long_help().to_string();
         for word in [
-            "setup", "series", "tree", "sync", "build", "boot", "run", "test", "bench", "help",
-            "LINUX_BASE", "XTASK_CACHE",
+            "setup",
+            "series",
+            "tree",
+            "sync",
+            "build",
+            "boot",
+            "run",
+            "test",
+            "bench",
+            "help",
+            "LINUX_BASE",
+            "XTASK_CACHE",
         ] {
             assert!(help.contains(word), "{word} is not in:\n{help}");
         }

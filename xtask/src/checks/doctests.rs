@@ -535,7 +535,9 @@ mod tests {
         assert!(out.iter().all(|o| o.passed()), "{out:?}");
         let names: Vec<&str> = out.iter().map(|o| o.name.as_str()).collect();
         assert_eq!(names, BROKEN_OUTCOMES);
-        let declared = crate::checks::registry::find("broken-example").unwrap().outcomes;
+        let declared = crate::checks::registry::find("broken-example")
+            .unwrap()
+            .outcomes;
         assert_eq!(declared, BROKEN_OUTCOMES);
     }
 
@@ -716,7 +718,10 @@ mod tests {
         let path = dir.join("str.rs");
         fs::write(&path, SOURCE).unwrap();
         let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "checks::doctests::tests::breaks_a_file_and_waits"])
+            .args([
+                "--exact",
+                "checks::doctests::tests::breaks_a_file_and_waits",
+            ])
             .args(["--ignored", "--nocapture", "--test-threads=1"])
             .env("XTASK_TEST_BROKEN_DIR", &dir)
             .stdout(std::process::Stdio::piped())

@@ -156,7 +156,10 @@ fn judge(check: &Check, prefix: &str, reported: Vec<Outcome>) -> Vec<Outcome> {
         if !declared.contains(name.as_str()) {
             out.push(Outcome::fail(
                 format!("{prefix}.{name}"),
-                format!("the check `{}` reported an outcome it does not declare", check.name),
+                format!(
+                    "the check `{}` reported an outcome it does not declare",
+                    check.name
+                ),
             ));
         } else if !seen.insert(name.clone()) {
             out.push(Outcome::fail(format!("{prefix}.{name}"), "reported twice"));
@@ -211,7 +214,14 @@ mod tests {
 
     #[test]
     fn a_missing_outcome_fails() {
-        let out = judge(check(), "p", vec![Outcome::pass("thunk-and-canary"), Outcome::pass("objtool-sections")]);
+        let out = judge(
+            check(),
+            "p",
+            vec![
+                Outcome::pass("thunk-and-canary"),
+                Outcome::pass("objtool-sections"),
+            ],
+        );
         let quiet = out.iter().find(|o| o.name == "p.objtool-quiet").unwrap();
         assert!(quiet.failed(), "{out:?}");
         assert_eq!(out.len(), 3);
@@ -219,12 +229,15 @@ mod tests {
 
     #[test]
     fn an_unexpected_outcome_fails() {
-        let mut reported: Vec<Outcome> = check().outcomes.iter().map(|o| Outcome::pass(*o)).collect();
+        let mut reported: Vec<Outcome> =
+            check().outcomes.iter().map(|o| Outcome::pass(*o)).collect();
         reported.push(Outcome::pass("surprise"));
         let out = judge(check(), "p", reported);
         assert_eq!(out.iter().filter(|o| o.failed()).count(), 1);
         assert!(out.iter().any(|o| o.name == "p.surprise" && o.failed()));
-        assert!(out.iter().any(|o| o.name == "p.objtool-quiet" && o.passed()));
+        assert!(out
+            .iter()
+            .any(|o| o.name == "p.objtool-quiet" && o.passed()));
     }
 
     #[test]
@@ -237,17 +250,29 @@ mod tests {
         std::fs::write(dir.join(".config"), full).unwrap();
         assert!(missing_options(check(), &dir).is_ok());
         // ... and with that fragment dropped from the scenario.
-        std::fs::write(dir.join(".config"), "CONFIG_RUST=y\n# CONFIG_RETHUNK is not set\n").unwrap();
+        std::fs::write(
+            dir.join(".config"),
+            "CONFIG_RUST=y\n# CONFIG_RETHUNK is not set\n",
+        )
+        .unwrap();
         let why = missing_options(check(), &dir).unwrap_err();
-        assert!(why.contains("CONFIG_RETHUNK") && why.contains("CONFIG_SLS"), "{why}");
+        assert!(
+            why.contains("CONFIG_RETHUNK") && why.contains("CONFIG_SLS"),
+            "{why}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn a_check_whose_kernel_did_not_build_fails() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap();
         let all = crate::guest::scenario::load(root, &names()).unwrap();
-        let s = all.iter().find(|s| !s.checks.is_empty()).expect("a scenario with checks");
+        let s = all
+            .iter()
+            .find(|s| !s.checks.is_empty())
+            .expect("a scenario with checks");
         let mut out = not_run(s, false, "its kernel did not build");
         out.extend(not_run(s, true, "its kernel did not build"));
         assert!(!out.is_empty() && out.iter().all(|o| o.failed()));

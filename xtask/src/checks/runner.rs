@@ -64,7 +64,11 @@ pub fn boot_and_check(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, show: Sho
                 outcomes.extend(registry::run(check, &input));
             }
         }
-        None => outcomes.extend(registry::not_run(scenario, false, "the scenario never booted")),
+        None => outcomes.extend(registry::not_run(
+            scenario,
+            false,
+            "the scenario never booted",
+        )),
     }
     Run { boots, outcomes }
 }
@@ -115,7 +119,11 @@ pub fn finish(ctx: &Ctx, command: &str, scenario: &Scenario, run: &Run) -> Resul
     record.outcomes = run.outcomes.clone();
     let path = record.write(ctx)?;
     let counts = Counts::of(&run.outcomes);
-    step(format!("{}: {counts} (results: {})", scenario.id(), path.display()));
+    step(format!(
+        "{}: {counts} (results: {})",
+        scenario.id(),
+        path.display()
+    ));
     if counts.failed > 0 {
         bail!("{} of {} checks failed", counts.failed, run.outcomes.len());
     }

@@ -77,7 +77,10 @@ pub fn command(ctx: &Ctx, options: &Options) -> Result<()> {
     if outcomes.is_empty() {
         outcomes.push(Outcome::fail(
             "filter",
-            format!("--filter {} selects nothing", filter.as_deref().unwrap_or("")),
+            format!(
+                "--filter {} selects nothing",
+                filter.as_deref().unwrap_or("")
+            ),
         ));
     }
 
@@ -193,7 +196,11 @@ pub fn parse_cargo_test(text: &str) -> Vec<Outcome> {
 /// Builds each kernel the selected scenarios need once, runs every
 /// scenario on it, then compares the scenarios that must match or be
 /// measured against another.
-fn kernels(ctx: &Ctx, selected: &dyn Fn(&str) -> bool, record: &mut Record) -> Result<Vec<Outcome>> {
+fn kernels(
+    ctx: &Ctx,
+    selected: &dyn Fn(&str) -> bool,
+    record: &mut Record,
+) -> Result<Vec<Outcome>> {
     let all = scenario::load(&ctx.root, &registry::names())?;
     let scenarios: Vec<&Scenario> = all
         .iter()
@@ -266,7 +273,14 @@ fn kernels(ctx: &Ctx, selected: &dyn Fn(&str) -> bool, record: &mut Record) -> R
         for s in &group {
             let run = runner::boot_and_check(ctx, &kernel, s, Show::Quiet);
             for (boot, n) in run.boots.iter().zip(1..) {
-                record.boot(&if n == 1 { s.id() } else { format!("{}.run{n}", s.id()) }, boot);
+                record.boot(
+                    &if n == 1 {
+                        s.id()
+                    } else {
+                        format!("{}.run{n}", s.id())
+                    },
+                    boot,
+                );
                 for m in &boot.metrics {
                     process::note(format!("metric {} = {} {}", m.name, m.value, m.unit));
                 }
@@ -293,7 +307,12 @@ fn kernels(ctx: &Ctx, selected: &dyn Fn(&str) -> bool, record: &mut Record) -> R
                 let (Some(a), Some(b)) = (ours.1.boots.first(), theirs.1.boots.first()) else {
                     anyhow::bail!("{} or {} never booted", s.id(), other);
                 };
-                Ok(equivalence::compare(ctx, s.id(), (&ours.0, a), (&theirs.0, b)))
+                Ok(equivalence::compare(
+                    ctx,
+                    s.id(),
+                    (&ours.0, a),
+                    (&theirs.0, b),
+                ))
             });
             let result = result.unwrap_or_else(|e| {
                 equivalence::OUTCOMES

@@ -84,7 +84,11 @@ pub struct Boot {
 
 /// The modules a scenario's initramfs carries: the kernel's own, if it
 /// asks for them, and its out-of-tree ones, built against the kernel.
-fn scenario_modules(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario) -> Result<Vec<(String, PathBuf)>> {
+fn scenario_modules(
+    ctx: &Ctx,
+    kernel: &Kernel,
+    scenario: &Scenario,
+) -> Result<Vec<(String, PathBuf)>> {
     let mut modules = Vec::new();
     if scenario.modules {
         modules = self::modules(&kernel.out)?;
@@ -294,7 +298,10 @@ pub fn boot_run(
 
     let tail = process::tail(&recent.join("\n"), 25);
     results.push(match (ended, done) {
-        (Some(why), _) => Outcome::fail(format!("{id}.boot"), format!("{why}; last console lines:\n{tail}")),
+        (Some(why), _) => Outcome::fail(
+            format!("{id}.boot"),
+            format!("{why}; last console lines:\n{tail}"),
+        ),
         (None, false) => Outcome::fail(
             format!("{id}.boot"),
             format!("QEMU exited before the scenario finished; last console lines:\n{tail}"),
@@ -306,6 +313,9 @@ pub fn boot_run(
     } else {
         Outcome::fail(format!("{id}.kernel-log-clean"), problems.join("\n"))
     });
+    if scenario.qemu.smp > 1 {
+        results.push(cpus_up(&id, scenario.qemu.smp, &transcript, &boot.blobs));
+    }
     boot.outcomes = judge(scenario, results);
     if run > 1 {
         let prefix = format!("{id}.");
@@ -322,6 +332,35 @@ pub fn boot_run(
     }
     boot.console = transcript;
     Ok(boot)
+}
+
+/// `ID.cpus`: the kernel brought up all `want` CPUs QEMU gave it (a
+/// concurrency test on one CPU would prove less than it claims, and x86
+/// without ACPI, for one, quietly finds fewer CPUs than QEMU has).
+fn cpus_up(id: &str, want: u32, console: &str, blobs: &BTreeMap<String, Vec<String>>) -> Outcome {
+    let name = format!("{id}.cpus");
+    // kernel/smp.c: "smp: Brought up 1 node, 2 CPUs".
+    let kmsg = blobs
+        .get("kmsg")
+        .into_iter()
+        .flatten()
+        .map(|l| klog::parse_kmsg(l).1);
+    let line = console
+        .lines()
+        .map(klog::strip_timestamp)
+        .chain(kmsg)
+        .find_map(|l| {
+            l.split_once("smp: Brought up ")
+                .map(|(_, rest)| rest.to_string())
+        });
+    match line {
+        Some(rest) if rest.trim_end().ends_with(&format!(", {want} CPUs")) => Outcome::pass(name),
+        Some(rest) => Outcome::fail(
+            name,
+            format!("QEMU has {want} CPUs, the kernel brought up {rest}"),
+        ),
+        None => Outcome::fail(name, "the kernel never said how many CPUs it brought up"),
+    }
 }
 
 /// Holds what a boot reported to what the scenario expects: each expected
@@ -375,11 +414,15 @@ mod tests {
         let text = "[[scenario]]\nname = \"s\"\narch = \"arm64\"\nscript = \"x\"\n\
                     kunit = [\"suite\"]\nallow_skip = [\"maybe\"]\ntimeout = 5\n";
         let lists = |_: &str| Ok("one\nmaybe\nnever\n".to_string());
-        crate::guest::scenario::parse(text, lists, |_| true, &crate::checks::registry::names()).unwrap().remove(0)
+        crate::guest::scenario::parse(text, lists, |_| true, &crate::checks::registry::names())
+            .unwrap()
+            .remove(0)
     }
 
     fn find<'a>(out: &'a [Outcome], name: &str) -> &'a Outcome {
-        out.iter().find(|o| o.name == name).unwrap_or_else(|| panic!("no {name} in {out:?}"))
+        out.iter()
+            .find(|o| o.name == name)
+            .unwrap_or_else(|| panic!("no {name} in {out:?}"))
     }
 
     #[test]
@@ -418,15 +461,38 @@ mod tests {
     fn a_name_reported_twice_keeps_its_worst_result() {
         let out = judge(
             &scenario(),
-            vec![Outcome::fail("arm64.s.one", "first"), Outcome::pass("arm64.s.one")],
+            vec![
+                Outcome::fail("arm64.s.one", "first"),
+                Outcome::pass("arm64.s.one"),
+            ],
         );
         assert!(find(&out, "arm64.s.one").failed());
         assert_eq!(out.iter().filter(|o| o.name == "arm64.s.one").count(), 1);
     }
 
     #[test]
+    fn counts_the_cpus_brought_up() {
+        let none = BTreeMap::new();
+        assert!(cpus_up("a", 2, "[    0.1] smp: Brought up 1 node, 2 CPUs\n", &none).passed());
+        let one = cpus_up("a", 2, "[    0.1] smp: Brought up 1 node, 1 CPU\n", &none);
+        assert!(
+            one.failed() && one.detail.contains("1 node, 1 CPU"),
+            "{one:?}"
+        );
+        assert!(cpus_up("a", 2, "nothing\n", &none).failed());
+        let kmsg = BTreeMap::from([(
+            "kmsg".to_string(),
+            vec!["<6>[    0.1] smp: Brought up 1 node, 2 CPUs".to_string()],
+        )]);
+        assert!(cpus_up("a", 2, "", &kmsg).passed());
+    }
+
+    #[test]
     fn a_missing_suite_fails() {
         let out = judge(&scenario(), Vec::new());
-        assert_eq!(find(&out, "arm64.s.kunit.suite").detail, "the KUnit suite did not run");
+        assert_eq!(
+            find(&out, "arm64.s.kunit.suite").detail,
+            "the KUnit suite did not run"
+        );
     }
 }

@@ -102,7 +102,11 @@ pub fn build(ctx: &Ctx, scenario: &Scenario, extra: &[(String, PathBuf)]) -> Res
     // tests/initramfs/init).
     let lines = |items: &[String]| items.iter().map(|i| format!("{i}\n")).collect::<String>();
     c.file("etc/scenario.args", 0o644, lines(&scenario.args).as_bytes());
-    c.file("etc/scenario.collect", 0o644, lines(&scenario.collect).as_bytes());
+    c.file(
+        "etc/scenario.collect",
+        0o644,
+        lines(&scenario.collect).as_bytes(),
+    );
     for (name, bin) in programs(ctx, arch)? {
         c.file(&format!("bin/{name}"), 0o755, &read(bin)?);
     }

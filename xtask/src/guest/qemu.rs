@@ -41,7 +41,9 @@ pub fn command_line(
     cmd.arg("-m")
         .arg(q.memory.to_string())
         .arg("-smp")
-        .arg(q.smp.to_string())
+        // One CPU per socket: the x86_64 kernels have no ACPI and find
+        // their CPUs in SeaBIOS's MP table, which lists one per socket.
+        .arg(format!("{n},sockets={n},cores=1,threads=1", n = q.smp))
         .args(["-display", "none", "-no-reboot", "-nic", "none"])
         .args(&q.args)
         .args(["-serial", "stdio", "-monitor"])

@@ -218,13 +218,17 @@ impl Scenario {
 
     /// The outcome names one boot must report, besides the cases of its
     /// KUnit suites (`ID.kunit.SUITE.*`, however many the suite has): the
-    /// expected names, the suites, and the boot's own two.
+    /// expected names, the suites, and the boot's own: it finished, its
+    /// kernel log is clean and, on several CPUs, they all came up.
     pub fn expected_boot(&self) -> BTreeSet<String> {
         let id = self.id();
         let mut names: BTreeSet<String> = self.expect.iter().map(|e| format!("{id}.{e}")).collect();
         names.extend(self.kunit.iter().map(|k| format!("{id}.kunit.{k}")));
         names.insert(format!("{id}.boot"));
         names.insert(format!("{id}.kernel-log-clean"));
+        if self.qemu.smp > 1 {
+            names.insert(format!("{id}.cpus"));
+        }
         names
     }
 
@@ -246,10 +250,19 @@ pub fn load(root: &Path, checks: &[&str]) -> Result<Vec<Scenario>> {
     let path = root.join("tests/scenarios.toml");
     let text =
         fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    parse(&text, |list| {
-        let file = root.join("tests/scenarios").join(format!("{list}.expect"));
-        fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))
-    }, |script| root.join("tests/scenarios").join(format!("{script}.sh")).is_file(), checks)
+    parse(
+        &text,
+        |list| {
+            let file = root.join("tests/scenarios").join(format!("{list}.expect"));
+            fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))
+        },
+        |script| {
+            root.join("tests/scenarios")
+                .join(format!("{script}.sh"))
+                .is_file()
+        },
+        checks,
+    )
     .with_context(|| format!("in {}", path.display()))
 }
 
@@ -344,7 +357,11 @@ pub fn parse(
     for s in &out {
         for other in s.same_as.iter().chain(&s.compare) {
             if !out.iter().any(|o| o.arch == s.arch && &o.name == other) {
-                bail!("scenario `{}` refers to `{other}`, which {} does not have", s.id(), s.arch.name());
+                bail!(
+                    "scenario `{}` refers to `{other}`, which {} does not have",
+                    s.id(),
+                    s.arch.name()
+                );
             }
         }
     }
@@ -384,7 +401,12 @@ mod tests {
     }
 
     fn parse_one(text: &str) -> Result<Scenario> {
-        let mut all = parse(text, lists, |s| s != "missing", &crate::checks::registry::names())?;
+        let mut all = parse(
+            text,
+            lists,
+            |s| s != "missing",
+            &crate::checks::registry::names(),
+        )?;
         Ok(all.remove(0))
     }
 
@@ -428,7 +450,12 @@ mod tests {
         assert!(s.may_skip("arm64.full.kunit.kallsyms.x"));
         assert!(!s.may_skip("arm64.full.one"));
         let names = s.expected_boot();
-        for n in ["arm64.full.one", "arm64.full.three", "arm64.full.kunit.kallsyms", "arm64.full.boot"] {
+        for n in [
+            "arm64.full.one",
+            "arm64.full.three",
+            "arm64.full.kunit.kallsyms",
+            "arm64.full.boot",
+        ] {
             assert!(names.contains(n), "{n}");
         }
         assert!(s.expects("arm64.full.kunit.kallsyms.case_1"));
@@ -454,8 +481,14 @@ mod tests {
         for (extra, why) in [
             ("script = \"missing\"\n", "no tests/scenarios/missing.sh"),
             ("script = \"a\"\nexpect = [\"empty\"]\n", "expects nothing"),
-            ("script = \"a\"\nexpect = [\"a\", \"dup\"]\n", "expected twice"),
-            ("script = \"a\"\nchecks = [\"nonsense\"]\n", "no check `nonsense`"),
+            (
+                "script = \"a\"\nexpect = [\"a\", \"dup\"]\n",
+                "expected twice",
+            ),
+            (
+                "script = \"a\"\nchecks = [\"nonsense\"]\n",
+                "no check `nonsense`",
+            ),
             ("script = \"a\"\ncollect = [\"proc\"]\n", "cannot collect"),
             ("script = \"a\"\nsame_as = \"y\"\n", "refers to `y`"),
             ("script = \"a\"\nbogus = 1\n", "unknown field"),
@@ -465,7 +498,9 @@ mod tests {
             assert!(err.contains(why), "{extra}: {err}");
         }
         let twice = format!("{base}script = \"a\"\n{base}script = \"a\"\n");
-        assert!(format!("{:#}", parse(&twice, lists, |_| true, &[]).unwrap_err()).contains("twice"));
+        assert!(
+            format!("{:#}", parse(&twice, lists, |_| true, &[]).unwrap_err()).contains("twice")
+        );
     }
 
     #[test]

@@ -331,12 +331,28 @@ mod tests {
              ok 3 - orphan\n",
         );
         assert_eq!(events.len(), 4, "{events:?}");
-        assert!(matches!(&events[0], Event::Kunit { name, status: Status::Fail, detail }
-            if name == "kunit.empty" && detail.contains("no test case")));
-        assert!(matches!(&events[1], Event::Kunit { name, status: Status::Skip, detail }
-            if name == "kunit.some.case_a" && detail == "needs hardware"));
-        assert!(matches!(&events[2], Event::Kunit { status: Status::Skip, .. }));
-        assert!(matches!(&events[3], Event::Kunit { status: Status::Fail, .. }));
+        assert!(
+            matches!(&events[0], Event::Kunit { name, status: Status::Fail, detail }
+            if name == "kunit.empty" && detail.contains("no test case"))
+        );
+        assert!(
+            matches!(&events[1], Event::Kunit { name, status: Status::Skip, detail }
+            if name == "kunit.some.case_a" && detail == "needs hardware")
+        );
+        assert!(matches!(
+            &events[2],
+            Event::Kunit {
+                status: Status::Skip,
+                ..
+            }
+        ));
+        assert!(matches!(
+            &events[3],
+            Event::Kunit {
+                status: Status::Fail,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -350,16 +366,29 @@ mod tests {
              @@D sysfs /sys/bus\n\
              @@T skip pl061.noreason\n",
         );
-        assert_eq!(events[0], Event::Skip("pl061.wake".into(), "no wakeup source".into()));
+        assert_eq!(
+            events[0],
+            Event::Skip("pl061.wake".into(), "no wakeup source".into())
+        );
         assert_eq!(
             events[1],
-            Event::Metric(Metric { name: "pl061.rebind-50".into(), value: 1234.5, unit: "ms".into() })
+            Event::Metric(Metric {
+                name: "pl061.rebind-50".into(),
+                value: 1234.5,
+                unit: "ms".into()
+            })
         );
         assert!(matches!(events[2], Event::Malformed(_)));
         assert!(matches!(events[3], Event::Malformed(_)));
-        assert_eq!(events[4], Event::Data("kmsg".into(), "<4>[    1.0] WARNING: x".into()));
+        assert_eq!(
+            events[4],
+            Event::Data("kmsg".into(), "<4>[    1.0] WARNING: x".into())
+        );
         assert_eq!(events[5], Event::Data("sysfs".into(), "/sys/bus".into()));
-        assert!(matches!(events[6], Event::Malformed(_)), "a skip needs a reason");
+        assert!(
+            matches!(events[6], Event::Malformed(_)),
+            "a skip needs a reason"
+        );
     }
 
     #[test]

@@ -174,7 +174,10 @@ mod tests {
 
     #[test]
     fn allows_lines_by_pattern() {
-        let p = vec!["FAULT_INJECTION: forcing a failure".to_string(), "CPU: * Comm: insmod".into()];
+        let p = vec![
+            "FAULT_INJECTION: forcing a failure".to_string(),
+            "CPU: * Comm: insmod".into(),
+        ];
         assert!(allowed("FAULT_INJECTION: forcing a failure.", &p));
         assert!(allowed("CPU: 1 PID: 70 Comm: insmod Not tainted", &p));
         assert!(!allowed("CPU: 1 PID: 70 Comm: sh", &p));
