@@ -60,7 +60,8 @@ enum Command {
     Run,
     /// Everything; the last line is `N passed, N failed, N skipped`
     Test(commands::test::Options),
-    /// Report what CONFIG_RUST=y with no Rust user adds to a clean build's
+    /// Run the bench scenarios (metrics and ratios under -icount), then
+    /// report what CONFIG_RUST=y with no Rust user adds to a clean build's
     /// time and to vmlinux's size
     Bench(commands::bench::Options),
 }

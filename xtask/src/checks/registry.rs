@@ -88,14 +88,7 @@ pub const ALL: &[Check] = &[
     Check {
         name: "broken-example",
         about: "a deliberately broken documentation example fails at its file and line, alone",
-        outcomes: &[
-            "boot",
-            "kernel-log-clean",
-            "case-fails",
-            "suite-fails",
-            "others-pass",
-            "all-ran",
-        ],
+        outcomes: &doctests::BROKEN_OUTCOMES,
         needs: &["CONFIG_RUST_KERNEL_DOCTESTS"],
         last: true,
         run: |i| doctests::broken_example(i.ctx, i.kernel, i.scenario),

@@ -39,6 +39,15 @@ pub struct Needs {
 }
 
 impl Needs {
+    /// What checking the series out (and exporting it) needs.
+    pub fn tree() -> Self {
+        Needs {
+            packages: true,
+            base: true,
+            ..Needs::default()
+        }
+    }
+
     /// What building a kernel of the series with `rustc` needs.
     pub fn build(rustc: Rustc) -> Self {
         Needs {

@@ -43,14 +43,7 @@ pub fn command(ctx: &Ctx, options: &Options) -> Result<()> {
         ensure(ctx, &Needs::build(Rustc::Current))?;
         return check_each(ctx, arch);
     }
-    ensure(
-        ctx,
-        &Needs {
-            packages: true,
-            base: true,
-            ..Needs::default()
-        },
-    )?;
+    ensure(ctx, &Needs::tree())?;
     let outcomes = export::check(ctx, options.out.as_deref())?;
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed()).collect();
     if !failed.is_empty() {

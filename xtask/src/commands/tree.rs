@@ -17,14 +17,7 @@ pub struct Options {
 }
 
 pub fn command(ctx: &Ctx, options: &Options) -> Result<()> {
-    ensure(
-        ctx,
-        &Needs {
-            packages: true,
-            base: true,
-            ..Needs::default()
-        },
-    )?;
+    ensure(ctx, &Needs::tree())?;
     let repo = checkout(ctx, options.force)?;
     step(format!("the patched tree is in {}", repo.dir.display()));
     Ok(())
