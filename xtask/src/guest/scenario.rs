@@ -322,9 +322,6 @@ pub fn parse(
         if raw.qemu.smp == 0 || raw.repeat == 0 || raw.timeout == 0 {
             bail!("{what}: smp, repeat and timeout must be at least 1");
         }
-        if raw.modules || !raw.external.is_empty() {
-            // Modules need a kernel that loads them; checked at build time.
-        }
         out.push(Scenario {
             name: raw.name,
             arch,
