@@ -34,23 +34,62 @@ const MESSAGE_FMT: &CStr = crate::c_str!("\x013    # %s: %pA\n");
 /// own log does without.
 const LEVEL_LEN: usize = 2;
 
-/// Prints one line about a test to the kernel log and to the test's log.
+/// Prints where an assertion failed, to the kernel log and to the test's
+/// log.
 ///
-/// The caller guarantees that the test pointer is valid, and that the
-/// arguments fit the format, as a `SAFETY` comment at the call says.
-macro_rules! kunit_log {
-    ($test:expr, $fmt:expr, $($arg:expr),+) => {{
-        let test: *mut bindings::kunit = $test;
-        let fmt: *const c_char = $fmt.as_char_ptr();
-        // SAFETY: the arguments fit the format (guaranteed by the caller).
-        unsafe { bindings::printk(fmt, $($arg),+) };
-        // SAFETY: `test` is valid (guaranteed by the caller); its `log` is
-        // a buffer of `KUNIT_LOG_SIZE` bytes or NULL (when debugfs is not
-        // built), which `kunit_log_append()` both take. The formats start
-        // with their level prefix, so skipping it stays in bounds, and
-        // what follows it fits the same arguments.
-        unsafe { bindings::kunit_log_append((*test).log, fmt.add(LEVEL_LEN), $($arg),+) };
-    }};
+/// `printk()` and `kunit_log_append()` are variadic, so each line has a
+/// function of its own, which passes exactly the arguments its format
+/// takes.
+///
+/// # Safety
+///
+/// `test` must be a valid test, whose name is set.
+#[inline]
+unsafe fn log_location(test: *mut bindings::kunit, file: &CStr, line: u32) {
+    let fmt: *const c_char = LOCATION_FMT.as_char_ptr();
+    // SAFETY: `test` is valid, by the safety requirements.
+    let name: *const c_char = unsafe { (*test).name };
+    // SAFETY: the format takes two C strings and an unsigned int: `name`,
+    // set by KUnit, and `file` are NUL-terminated, and `line` is a `u32`.
+    unsafe { bindings::printk(fmt, name, file.as_char_ptr(), line) };
+    // SAFETY: `test` is valid; its `log` is a buffer of `KUNIT_LOG_SIZE`
+    // bytes or NULL (when debugfs is not built), which
+    // `kunit_log_append()` both take. The format starts with its level
+    // prefix, so skipping it stays in bounds, and what follows it takes
+    // the same arguments, which are valid as above.
+    unsafe {
+        bindings::kunit_log_append(
+            (*test).log,
+            fmt.add(LEVEL_LEN),
+            name,
+            file.as_char_ptr(),
+            line,
+        )
+    };
+}
+
+/// Prints why an assertion failed, to the kernel log and to the test's
+/// log.
+///
+/// # Safety
+///
+/// `test` must be a valid test, whose name is set.
+#[inline]
+unsafe fn log_message(test: *mut bindings::kunit, msg: &fmt::Arguments<'_>) {
+    let fmt: *const c_char = MESSAGE_FMT.as_char_ptr();
+    let msg: *const c_void = core::ptr::from_ref(msg).cast::<c_void>();
+    // SAFETY: `test` is valid, by the safety requirements.
+    let name: *const c_char = unsafe { (*test).name };
+    // SAFETY: the format takes a C string and a `fmt::Arguments` (`%pA`):
+    // `name`, set by KUnit, is NUL-terminated, and `msg` points to a
+    // `fmt::Arguments` that outlives the call.
+    unsafe { bindings::printk(fmt, name, msg) };
+    // SAFETY: `test` is valid; its `log` is a buffer of `KUNIT_LOG_SIZE`
+    // bytes or NULL (when debugfs is not built), which
+    // `kunit_log_append()` both take. The format starts with its level
+    // prefix, so skipping it stays in bounds, and what follows it takes
+    // the same arguments, which are valid as above.
+    unsafe { bindings::kunit_log_append((*test).log, fmt.add(LEVEL_LEN), name, msg) };
 }
 
 /// Fails the running KUnit test case, saying where and why, and ends it.
@@ -110,17 +149,10 @@ pub unsafe fn fail_and_abort(
 ) -> ! {
     // SAFETY: by the safety requirements, `test` is the running test,
     // whose name KUnit sets before running it.
-    let name: *const c_char = unsafe { (*test).name };
-
-    // SAFETY: the format takes two C strings and an unsigned int.
-    kunit_log!(test, LOCATION_FMT, name, file.as_char_ptr(), line);
-    // SAFETY: the format takes a C string and a `fmt::Arguments` (`%pA`).
-    kunit_log!(
-        test,
-        MESSAGE_FMT,
-        name,
-        core::ptr::from_ref(&msg).cast::<c_void>()
-    );
+    unsafe {
+        log_location(test, file, line);
+        log_message(test, &msg);
+    }
 
     // SAFETY: `test` is valid; this is what `kunit_set_failure()` does,
     // which is not a function Rust can call.

@@ -126,21 +126,30 @@ pub fn call_printk_cont(args: fmt::Arguments<'_>) {
 
 /// Prints at a level; the common part of the `pr_*!` macros.
 ///
+/// `$level` names one of [`format_strings`], and the rest are the
+/// arguments of [`core::format_args!`]. These are evaluated in a `match`
+/// outside the `unsafe` block, so that the caller's code gets no
+/// permission to do anything unsafe; the `match` also keeps the
+/// temporaries of `format_args!` alive until `printk()` has returned.
+///
 /// The prefix is the one of the crate using the macro, defined by its
 /// `module!`, hence `crate` rather than `$crate`.
 #[doc(hidden)]
 #[macro_export]
 #[allow(clippy::crate_in_macro_def)]
 macro_rules! print_macro (
-    ($format_string:path, $($arg:tt)+) => (
-        // SAFETY: the format string is one of `format_strings`, and
-        // `__LOG_PREFIX`, defined by `module!`, is NUL-terminated.
-        unsafe {
-            $crate::print::call_printk(
-                &$format_string,
-                crate::__LOG_PREFIX,
-                ::core::format_args!($($arg)+),
-            );
+    ($level:ident, $($arg:tt)+) => (
+        match ::core::format_args!($($arg)+) {
+            args => {
+                let format_string: &'static [u8; $crate::print::format_strings::LENGTH] =
+                    &$crate::print::format_strings::$level;
+                // SAFETY: `format_string` is an item of `format_strings`
+                // (the only module `$level` is looked up in) of type
+                // `[u8; LENGTH]`, and the only such items are the format
+                // strings; `__LOG_PREFIX`, defined by `module!`, is
+                // NUL-terminated.
+                unsafe { $crate::print::call_printk(format_string, crate::__LOG_PREFIX, args) };
+            }
         }
     );
 );
@@ -161,7 +170,7 @@ macro_rules! print_macro (
 #[macro_export]
 macro_rules! pr_emerg (
     ($($arg:tt)*) => (
-        $crate::print_macro!($crate::print::format_strings::EMERG, $($arg)*)
+        $crate::print_macro!(EMERG, $($arg)*)
     )
 );
 
@@ -178,7 +187,7 @@ macro_rules! pr_emerg (
 #[macro_export]
 macro_rules! pr_alert (
     ($($arg:tt)*) => (
-        $crate::print_macro!($crate::print::format_strings::ALERT, $($arg)*)
+        $crate::print_macro!(ALERT, $($arg)*)
     )
 );
 
@@ -195,7 +204,7 @@ macro_rules! pr_alert (
 #[macro_export]
 macro_rules! pr_crit (
     ($($arg:tt)*) => (
-        $crate::print_macro!($crate::print::format_strings::CRIT, $($arg)*)
+        $crate::print_macro!(CRIT, $($arg)*)
     )
 );
 
@@ -209,7 +218,7 @@ macro_rules! pr_crit (
 #[macro_export]
 macro_rules! pr_err (
     ($($arg:tt)*) => (
-        $crate::print_macro!($crate::print::format_strings::ERR, $($arg)*)
+        $crate::print_macro!(ERR, $($arg)*)
     )
 );
 
@@ -223,7 +232,7 @@ macro_rules! pr_err (
 #[macro_export]
 macro_rules! pr_warn (
     ($($arg:tt)*) => (
-        $crate::print_macro!($crate::print::format_strings::WARNING, $($arg)*)
+        $crate::print_macro!(WARNING, $($arg)*)
     )
 );
 
@@ -237,7 +246,7 @@ macro_rules! pr_warn (
 #[macro_export]
 macro_rules! pr_notice (
     ($($arg:tt)*) => (
-        $crate::print_macro!($crate::print::format_strings::NOTICE, $($arg)*)
+        $crate::print_macro!(NOTICE, $($arg)*)
     )
 );
 
@@ -251,7 +260,7 @@ macro_rules! pr_notice (
 #[macro_export]
 macro_rules! pr_info (
     ($($arg:tt)*) => (
-        $crate::print_macro!($crate::print::format_strings::INFO, $($arg)*)
+        $crate::print_macro!(INFO, $($arg)*)
     )
 );
 
@@ -270,7 +279,7 @@ macro_rules! pr_info (
 macro_rules! pr_debug (
     ($($arg:tt)*) => (
         if cfg!(debug_assertions) {
-            $crate::print_macro!($crate::print::format_strings::DEBUG, $($arg)*)
+            $crate::print_macro!(DEBUG, $($arg)*)
         }
     )
 );
