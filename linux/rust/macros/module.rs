@@ -244,14 +244,25 @@ pub(crate) fn module(ts: TokenStream) -> TokenStream {
     for param in &info.params {
         let (ty, default) = param_type(param);
         let pname = &param.name;
+        // The permissions are the caller's expression: it is evaluated
+        // in a constant of its own, so that it is never part of the
+        // `unsafe` block below, where it could do anything unsafe.
+        let _ = writeln!(
+            params,
+            "
+            /// The permissions of the `{pname}` parameter.
+            #[doc(hidden)]
+            #[allow(non_upper_case_globals)]
+            const __{pname}_perm: u16 = {perm};",
+            perm = param.permissions,
+        );
         if param.ty == "str" {
             // The text of a string parameter written through sysfs would not
             // outlive the write; see `ModuleParam::try_from_param_arg`.
             let _ = writeln!(
                 params,
-                "::kernel::static_assert!(({perm}) & 0o222 == 0, \
+                "::kernel::static_assert!(__{pname}_perm & 0o222 == 0, \
                  \"string parameter `{pname}` cannot be writable\");",
-                perm = param.permissions,
             );
         }
         // The type as `modinfo` shows it.
@@ -291,13 +302,12 @@ pub(crate) fn module(ts: TokenStream) -> TokenStream {
                         if cfg!(MODULE) {{ b\"{pname}\\0\" }} else {{ b\"{name}.{pname}\\0\" }},
                         super::THIS_MODULE.as_ptr(),
                         &__{pname}_ops,
-                        {perm},
+                        __{pname}_perm,
                         ::core::ptr::addr_of!({pname}) as *mut ::core::ffi::c_void,
                     )
                 }};
             ",
             description = param.description,
-            perm = param.permissions,
         );
     }
 
