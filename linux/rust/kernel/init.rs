@@ -12,6 +12,12 @@ use crate::error::Result;
 /// (or, built in, at boot), and drops the value when it is unloaded: what
 /// the module set up is torn down in its `Drop`.
 ///
+/// The value is made by `init` on the task that loads the module
+/// (`insmod`, or the boot task when built in) and dropped on the task that
+/// unloads it (`rmmod`): it moves from one task to another, so it must be
+/// `Send`. A lock guard, for one, is not, since a lock is released by the
+/// task that took it: a module cannot keep one from `init` to its `Drop`.
+///
 /// # Examples
 ///
 /// A module keeping a list of numbers while it is loaded; `module!` names
@@ -40,7 +46,7 @@ use crate::error::Result;
 /// assert_eq!(module.numbers, [72, 108]);
 /// # Ok::<(), Error>(())
 /// ```
-pub trait Module: Sized + Sync {
+pub trait Module: Sized + Send + Sync {
     /// Sets the module up; an error fails the load (or is reported at
     /// boot) and nothing is dropped.
     ///
