@@ -1,6 +1,8 @@
 //! Layer 7, the checks: what a scenario is judged on besides what its guest
 //! reports, and the runner that boots a scenario and runs its checks.
 
+/// Code that must not compile, built against a kernel.
+pub mod compile_fail;
 /// `make rustfmtcheck`, rustdoc, clippy, decode_stacktrace.sh and the
 /// hardening of Rust objects.
 pub mod devtargets;

@@ -3,6 +3,7 @@
 //! the runner requires exactly those (a missing one or an unexpected one is
 //! a failure), and names them `ID.CHECK.OUTCOME`.
 
+use crate::checks::compile_fail;
 use crate::checks::devtargets;
 use crate::checks::doctests;
 use crate::guest::boot::Boot;
@@ -84,6 +85,14 @@ pub const ALL: &[Check] = &[
         needs: &["CONFIG_RUST"],
         last: false,
         run: |i| vec![devtargets::rustc_version(i.ctx, i.kernel)],
+    },
+    Check {
+        name: "must-not-compile",
+        about: "each case of tests/compile-fail fails with its error and builds without its marked line",
+        outcomes: &compile_fail::CASES,
+        needs: &["CONFIG_RUST", "CONFIG_MODULES"],
+        last: false,
+        run: |i| compile_fail::check(i.ctx, i.kernel),
     },
     Check {
         name: "broken-example",

@@ -10,7 +10,7 @@ use crate::leaf::kconfig::{self, check_config, parse_config};
 use crate::leaf::process::{self, note, step};
 use crate::source::repo::{self, Repo};
 use crate::tree::checkout;
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -205,6 +205,37 @@ pub fn external_module(ctx: &Ctx, kernel: &Kernel, src: &Path) -> Result<Vec<Pat
         bail!("building {} made no module", src.display());
     }
     Ok(kos)
+}
+
+/// Builds a one-file module whose source is `source` against `kernel`, in
+/// `build/external/KERNEL/NAME` (as `NAME.ko`, NAME with underscores), and
+/// returns whether it built and what the build printed. A build that fails
+/// is an answer here, not an error: the caller wants to know how it failed.
+pub fn try_module_source(
+    ctx: &Ctx,
+    kernel: &Kernel,
+    name: &str,
+    source: &str,
+) -> Result<(bool, String)> {
+    let object = name.replace('-', "_");
+    let dir = ctx.build.join("external").join(&kernel.name).join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir)?;
+    fs::write(dir.join("Kbuild"), format!("obj-m := {object}.o\n"))?;
+    fs::write(dir.join(format!("{object}.rs")), source)?;
+    let out = kernel
+        .make(ctx)?
+        .arg(format!("M={}", dir.display()))
+        .arg("modules")
+        .output()
+        .context("cannot run make")?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let built = out.status.success() && dir.join(format!("{object}.ko")).is_file();
+    Ok((built, text))
 }
 
 #[cfg(test)]
