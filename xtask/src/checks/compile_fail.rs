@@ -53,6 +53,13 @@ fn reports(log: &str, code: &str) -> bool {
     log.contains(&format!("error[{code}]"))
 }
 
+/// rustc's error lines in a build's output (`error[E0133]: ...`, and
+/// `error: ...`; `process::first_error` looks for make's failures instead).
+fn rustc_errors(log: &str) -> String {
+    let errors: Vec<&str> = log.lines().filter(|l| l.starts_with("error")).collect();
+    errors.join("\n")
+}
+
 fn case(ctx: &Ctx, kernel: &Kernel, name: &str) -> Result<()> {
     let path = ctx
         .root
@@ -66,18 +73,16 @@ fn case(ctx: &Ctx, kernel: &Kernel, name: &str) -> Result<()> {
         bail!("it compiled: the hole it proves closed is open");
     }
     if !reports(&log, &code) {
-        let errors: Vec<&str> = log.lines().filter(|l| l.starts_with("error")).collect();
         bail!(
             "it failed, but not with error[{code}]:\n{}",
-            errors.join("\n")
+            rustc_errors(&log)
         );
     }
     let (built, log) = try_module_source(ctx, kernel, &format!("{name}-without"), &without)?;
     if !built {
-        let errors: Vec<&str> = log.lines().filter(|l| l.starts_with("error")).collect();
         bail!(
             "without its marked line it does not compile either, so it proves nothing:\n{}",
-            errors.join("\n")
+            rustc_errors(&log)
         );
     }
     Ok(())

@@ -97,13 +97,8 @@ pub fn last_checks(ctx: &Ctx, kernel: &Kernel, scenario: &Scenario, run: &Run) -
 pub fn finish(ctx: &Ctx, command: &str, scenario: &Scenario, run: &Run) -> Result<()> {
     let mut record = Record::new(ctx, command);
     record.tools(&toolchain::tool_versions(ctx));
-    for (boot, n) in run.boots.iter().zip(1..) {
-        let id = if n == 1 {
-            scenario.id()
-        } else {
-            format!("{}.run{n}", scenario.id())
-        };
-        record.boot(&id, boot);
+    for boot in &run.boots {
+        record.boot(boot);
     }
     for o in &run.outcomes {
         let detail = if o.detail.is_empty() {

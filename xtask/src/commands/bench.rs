@@ -126,7 +126,7 @@ fn scenarios(ctx: &Ctx, repo: &Repo, benches: &[&Scenario]) -> Result<()> {
             process::note(format!("{} {}: {}", o.label(), o.name, o.detail));
         }
         for boot in &run.boots {
-            record.boot(&s.id(), boot);
+            record.boot(boot);
         }
         record.outcomes.extend(run.outcomes);
     }

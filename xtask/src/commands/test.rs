@@ -272,15 +272,8 @@ fn kernels(
         let mut later = Vec::new();
         for s in &group {
             let run = runner::boot_and_check(ctx, &kernel, s, Show::Quiet);
-            for (boot, n) in run.boots.iter().zip(1..) {
-                record.boot(
-                    &if n == 1 {
-                        s.id()
-                    } else {
-                        format!("{}.run{n}", s.id())
-                    },
-                    boot,
-                );
+            for boot in &run.boots {
+                record.boot(boot);
                 for m in &boot.metrics {
                     process::note(format!("metric {} = {} {}", m.name, m.value, m.unit));
                 }

@@ -71,6 +71,9 @@ fn modules(out: &Path) -> Result<Vec<(String, PathBuf)>> {
 /// What one boot showed.
 #[derive(Debug, Default)]
 pub struct Boot {
+    /// The scenario's id, with `.runN` for its second and later boots: the
+    /// prefix of this boot's outcomes and metrics.
+    pub id: String,
     /// One per check, exactly the names the scenario expects.
     pub outcomes: Vec<Outcome>,
     pub metrics: Vec<Metric>,
@@ -129,11 +132,12 @@ pub fn boot_run(
         scenario.name
     ));
     let _ = fs::remove_file(&monitor);
-    let log_name = if run == 1 {
-        format!("boot-{id}.log")
+    let run_id = if run == 1 {
+        id.clone()
     } else {
-        format!("boot-{id}.run{run}.log")
+        format!("{id}.run{run}")
     };
+    let log_name = format!("boot-{run_id}.log");
     let log_path = ctx.logs()?.join(&log_name);
     let mut log = fs::File::create(&log_path)?;
     if show == Show::Quiet {
@@ -319,17 +323,14 @@ pub fn boot_run(
     boot.outcomes = judge(scenario, results);
     if run > 1 {
         let prefix = format!("{id}.");
-        for o in &mut boot.outcomes {
-            if let Some(rest) = o.name.strip_prefix(&prefix) {
-                o.name = format!("{id}.run{run}.{rest}");
-            }
-        }
-        for m in &mut boot.metrics {
-            if let Some(rest) = m.name.strip_prefix(&prefix) {
-                m.name = format!("{id}.run{run}.{rest}");
+        let names = boot.outcomes.iter_mut().map(|o| &mut o.name);
+        for name in names.chain(boot.metrics.iter_mut().map(|m| &mut m.name)) {
+            if let Some(rest) = name.strip_prefix(&prefix) {
+                *name = format!("{run_id}.{rest}");
             }
         }
     }
+    boot.id = run_id;
     boot.console = transcript;
     Ok(boot)
 }

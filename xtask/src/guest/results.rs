@@ -100,10 +100,10 @@ impl Record {
         }
     }
 
-    pub fn boot(&mut self, scenario: &str, boot: &Boot) {
+    pub fn boot(&mut self, boot: &Boot) {
         self.metrics.extend(boot.metrics.iter().cloned());
         self.boots.push(BootRecord {
-            scenario: scenario.to_string(),
+            scenario: boot.id.clone(),
             qemu: boot.qemu.clone(),
             metrics: boot.metrics.clone(),
         });
